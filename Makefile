@@ -1,0 +1,75 @@
+# Kanal's commands. `make run` and `make test` do all the set-up on a fresh machine
+# that has only Python 3.11+ and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP  := $(VENV)/.installed
+BROWSER_STAMP := $(VENV)/.installed-browser
+CHROMIUM ?= /usr/bin/chromium
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kanal_test_$(shell date +%s)_$$$$
+
+.PHONY: help run setup test test-pg test-browser test-all lint format otp i18n i18n-check clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kanal needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> Installing Kanal and its development tools into $(VENV)"
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+setup: $(STAMP)  ## install, compile translations, migrate var/kanal.sqlite3, load reference data
+	@$(MANAGE) compile_translations -v0
+	@echo "==> Migrating the database"
+	@$(MANAGE) migrate --no-input -v0
+	@echo "==> Loading reference data (wilayah, units, categories)"
+	@$(MANAGE) load_reference_data
+
+run: setup  ## run Kanal at http://127.0.0.1:8000 with worker and scheduler (Ctrl-C stops)
+	@$(MANAGE) load_demo_accounts
+	@$(MANAGE) run_kanal
+
+test: $(STAMP)  ## run every test that needs no external service (SQLite)
+	@$(MANAGE) compile_translations -v0
+	$(BIN)/pytest
+
+test-pg: $(STAMP)  ## the same suite on PostgreSQL (PG_URL, a fresh database per run)
+	@$(MANAGE) compile_translations -v0
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,browser]"
+	@touch $@
+
+test-browser: $(BROWSER_STAMP)  ## drive Debian's Chromium through Playwright, with axe checks
+	@test -x $(CHROMIUM) || { echo "Chromium not found at $(CHROMIUM): apt-get install chromium (or set CHROMIUM=...)"; exit 1; }
+	@$(MANAGE) compile_translations -v0
+	KANAL_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m browser tests/browser
+
+lint: $(STAMP)  ## ruff (lint and format check) and the import-layer contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: $(STAMP)  ## reformat the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+otp: $(STAMP)  ## print the demo accounts' current second-factor code
+	@$(MANAGE) demo_otp
+
+i18n: $(STAMP)  ## extract translatable strings into kanal/locale/id (needs GNU gettext)
+	cd kanal && ../$(BIN)/python ../manage.py makemessages -l id --ignore "*/tests/*" --no-obsolete
+
+i18n-check: i18n  ## fail if a user-visible string has no Indonesian translation
+	$(BIN)/python -m kanal.core.i18n_check kanal/locale/id/LC_MESSAGES/django.po
+
+clean:  ## remove the virtual environment and local data
+	rm -rf $(VENV) var

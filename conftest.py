@@ -1,0 +1,63 @@
+"""Fixtures shared by every app's tests."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits live in the cache: each test starts with none counted."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def region_dir() -> Path:
+    return settings.BASE_DIR / "data" / "regions" / "bandar-lampung"
+
+
+def _load_reference_data():
+    from kanal.directory.actions import load_categories, load_units
+    from kanal.wilayah.actions import load_wilayah
+    from kanal.wilayah.models import Kelurahan
+
+    if Kelurahan.objects.exists():
+        return
+    folder = settings.BASE_DIR / "data" / "regions" / "bandar-lampung"
+    load_wilayah(folder / "wilayah.csv", folder / "kelurahan.geojson")
+    load_units(folder / "units.csv")
+    load_categories(folder / "categories.csv")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once into the test database; tests roll back on top of it."""
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Bandar Lampung's reference data, loaded by the real loaders (again after a flush)."""
+    _load_reference_data()
+
+
+@pytest.fixture
+def staff_factory(db):
+    """Make a staff member with memberships: staff_factory("budi", [("unit_officer", "dpu")])."""
+    from kanal.accounts import actions
+    from kanal.directory.models import Unit
+
+    def make(username, roles=(), password="a-long-test-password"):  # noqa: S107
+        user = actions.create_staff(actor=None, username=username, password=password)
+        for role, unit_code in roles:
+            actions.add_membership(
+                actor=None, user=user, unit=Unit.objects.get(code=unit_code), role=role
+            )
+        return user
+
+    return make

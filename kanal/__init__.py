@@ -1,0 +1,1 @@
+"""Kanal: the public information and complaint platform of an Indonesian city government."""

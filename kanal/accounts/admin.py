@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from . import actions
+from .models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "role", "can_view_reporters"]
+    readonly_fields = ["unit", "role", "can_view_reporters"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Roles are given and taken through actions, so admin access follows them."""
+
+    list_display = ["user", "role", "unit", "can_view_reporters"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__name", "unit__code"]
+    autocomplete_fields = ["user", "unit"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            actions.remove_membership(
+                actor=request.user, membership=Membership.objects.get(pk=obj.pk)
+            )
+        saved = actions.add_membership(
+            actor=request.user,
+            user=obj.user,
+            unit=obj.unit,
+            role=obj.role,
+            can_view_reporters=obj.can_view_reporters,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        actions.remove_membership(actor=request.user, membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            actions.remove_membership(actor=request.user, membership=obj)

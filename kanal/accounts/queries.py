@@ -1,0 +1,39 @@
+"""Reads about staff: their scope, their second factor."""
+
+from __future__ import annotations
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Membership, User
+from .rules import MembershipFacts, StaffScope, scope_from
+
+
+def scope_for(user) -> StaffScope:
+    """The scope of ``user``: empty for anonymous or inactive users."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return StaffScope()
+    cached = getattr(user, "_kanal_scope", None)
+    if cached is not None:
+        return cached
+    facts = [
+        MembershipFacts(
+            role=m.role,
+            unit_id=m.unit_id,
+            area_code=m.unit.area_code,
+            can_view_reporters=m.can_view_reporters,
+        )
+        for m in Membership.objects.filter(user=user).select_related(
+            "unit__kecamatan", "unit__kelurahan"
+        )
+    ]
+    scope = scope_from(facts)
+    user._kanal_scope = scope
+    return scope
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def pending_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=False).first()

@@ -1,0 +1,15 @@
+from datetime import timedelta
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "kanal.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import schedule, tasks
+
+        # The worker proves it is alive once a minute; the console shows the age.
+        schedule.register("core.heartbeat", tasks.record_heartbeat, timedelta(minutes=1), "worker")

@@ -1,0 +1,23 @@
+"""Compile the gettext catalogues (.po → .mo) in pure Python, so no GNU gettext is needed."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile Kanal's .po catalogues to .mo (run by make; the .mo files are not committed)."
+
+    def handle(self, *args, **options):
+        count = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                count += 1
+                self.stdout.write(f"compiled {po_path.relative_to(settings.BASE_DIR)}")
+        self.stdout.write(f"{count} catalogue(s) compiled")

@@ -1,0 +1,57 @@
+"""Periodic jobs: the scheduler decides *when*; the work itself is an ordinary task.
+
+Apps register their jobs in ``AppConfig.ready()`` with :func:`register`. The scheduler
+command calls :func:`enqueue_due_jobs` in a loop; a row lock per job makes two
+schedulers (or a restart) enqueue each run once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ScheduledJob
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: object  # a django_tasks Task
+    every: timedelta
+    args: tuple = ()
+
+
+_registry: dict[str, PeriodicJob] = {}
+
+
+def register(name: str, task_obj, every: timedelta, *args) -> None:
+    """Run ``task_obj(*args)`` every ``every``. Registering a name twice replaces it."""
+    _registry[name] = PeriodicJob(name, task_obj, every, args)
+
+
+def registered_jobs() -> list[PeriodicJob]:
+    return sorted(_registry.values(), key=lambda j: j.name)
+
+
+def is_due(last: datetime | None, every: timedelta, now: datetime) -> bool:
+    return last is None or now - last >= every
+
+
+def enqueue_due_jobs(now: datetime | None = None) -> list[str]:
+    """Enqueue every registered job whose interval has passed; returns their names."""
+    now = now or timezone.now()
+    enqueued = []
+    for job in registered_jobs():
+        ScheduledJob.objects.get_or_create(name=job.name)
+        with transaction.atomic():
+            row = ScheduledJob.objects.select_for_update().get(name=job.name)
+            if not is_due(row.last_enqueued_at, job.every, now):
+                continue
+            row.last_enqueued_at = now
+            row.save(update_fields=["last_enqueued_at"])
+            job.task.enqueue(*job.args)  # the database queue: same transaction
+        enqueued.append(job.name)
+    return enqueued

@@ -1,0 +1,33 @@
+"""Indonesian first, English on request; times shown in WIB, stored in UTC."""
+
+import pytest
+from django.conf import settings
+
+from kanal.core.i18n_check import problems
+
+
+def test_the_indonesian_catalogue_is_complete():
+    assert problems(str(settings.BASE_DIR / "kanal/locale/id/LC_MESSAGES/django.po")) == []
+
+
+@pytest.mark.django_db
+def test_pages_are_in_indonesian_by_default_and_english_on_request(client):
+    page = client.get("/").content.decode()
+    assert '<html lang="id">' in page
+    assert "Laporkan masalah" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Report a problem" in page
+
+
+def test_display_in_wib_storage_in_utc():
+    assert settings.TIME_ZONE == "Asia/Jakarta"
+    assert settings.USE_TZ is True
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_english_still_gets_indonesian_until_it_switches(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="id">' in page.content.decode()
+    assert page["Content-Language"] == "id"
