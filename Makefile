@@ -65,11 +65,15 @@ format: $(STAMP)  ## reformat the code
 otp: $(STAMP)  ## print the demo accounts' current second-factor code
 	@$(MANAGE) demo_otp
 
-i18n: $(STAMP)  ## extract translatable strings into kanal/locale/id (needs GNU gettext)
-	cd kanal && ../$(BIN)/python ../manage.py makemessages -l id --ignore "*/tests/*" --no-obsolete
+i18n: $(STAMP)  ## extract strings into the Indonesian catalogues (needs GNU gettext)
+	@# Apps with their own locale/ keep their own catalogue; the rest share kanal/locale.
+	@own=""; for dir in kanal/*/locale; do [ -d "$$dir" ] || continue; app=$$(basename $$(dirname $$dir)); \
+	  own="$$own --ignore=$$app/*"; \
+	  (cd kanal/$$app && ../../$(BIN)/python ../../manage.py makemessages -l id --ignore "tests/*" --no-obsolete -v0); done; \
+	cd kanal && ../$(BIN)/python ../manage.py makemessages -l id --ignore "*/tests/*" $$own --no-obsolete -v0
 
 i18n-check: i18n  ## fail if a user-visible string has no Indonesian translation
-	$(BIN)/python -m kanal.core.i18n_check kanal/locale/id/LC_MESSAGES/django.po
+	$(BIN)/python -m kanal.core.i18n_check kanal/locale/id/LC_MESSAGES/django.po $$(ls kanal/*/locale/id/LC_MESSAGES/django.po 2>/dev/null)
 
 clean:  ## remove the virtual environment and local data
 	rm -rf $(VENV) var

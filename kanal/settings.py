@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "kanal.accounts",
     "kanal.wilayah",
     "kanal.directory",
+    "kanal.complaints",
+    "kanal.routing",
+    "kanal.ppid",
+    "kanal.publishing",
     "kanal.console",
     "kanal.portal",
 ]
@@ -205,3 +209,8 @@ KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF = env_bool("KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF"
 # Staff login: attempts allowed per window, per account and per client address.
 KANAL_LOGIN_ATTEMPTS = int(os.environ.get("KANAL_LOGIN_ATTEMPTS", "5"))
 KANAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("KANAL_LOGIN_WINDOW_SECONDS", "900"))
+
+# Uploads (case attachments, KTP images, content images): size per file, and how many
+# files one request may carry (Django's default of 100 invites abuse).
+KANAL_MAX_UPLOAD_BYTES = int(os.environ.get("KANAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FILES = 10

@@ -11,5 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("kanal.accounts.urls")),
     path("console/", include("kanal.console.urls")),
+    # Each app's urls.py carries its own public and /console/<app>/ prefixes.
+    path("", include("kanal.complaints.urls")),
+    path("", include("kanal.routing.urls")),
+    path("", include("kanal.ppid.urls")),
+    path("", include("kanal.publishing.urls")),
     path("", include("kanal.portal.urls")),
 ]

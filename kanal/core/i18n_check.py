@@ -13,11 +13,14 @@ def problems(path: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    found = problems(argv[1])
-    for msgid in found:
-        print(f"untranslated: {msgid!r}")
-    print(f"{argv[1]}: {len(found)} untranslated or fuzzy")
-    return 1 if found else 0
+    failed = 0
+    for path in argv[1:]:
+        found = problems(path)
+        for msgid in found:
+            print(f"untranslated: {msgid!r}")
+        print(f"{path}: {len(found)} untranslated or fuzzy")
+        failed += len(found)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

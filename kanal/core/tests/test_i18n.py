@@ -6,8 +6,12 @@ from django.conf import settings
 from kanal.core.i18n_check import problems
 
 
-def test_the_indonesian_catalogue_is_complete():
-    assert problems(str(settings.BASE_DIR / "kanal/locale/id/LC_MESSAGES/django.po")) == []
+def test_every_indonesian_catalogue_is_complete():
+    catalogues = [settings.BASE_DIR / "kanal/locale/id/LC_MESSAGES/django.po"]
+    catalogues += sorted((settings.BASE_DIR / "kanal").glob("*/locale/id/LC_MESSAGES/django.po"))
+    assert {str(path): problems(str(path)) for path in catalogues} == {
+        str(path): [] for path in catalogues
+    }
 
 
 @pytest.mark.django_db

@@ -12,12 +12,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for locale_dir in settings.LOCALE_PATHS:
-            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
-                mo_path = po_path.with_suffix(".mo")
-                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                    continue
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
-                count += 1
-                self.stdout.write(f"compiled {po_path.relative_to(settings.BASE_DIR)}")
+        project = Path(settings.BASE_DIR) / "kanal"
+        catalogues = sorted(project.glob("locale/*/LC_MESSAGES/*.po")) + sorted(
+            project.glob("*/locale/*/LC_MESSAGES/*.po")
+        )
+        for po_path in catalogues:
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            count += 1
+            self.stdout.write(f"compiled {po_path.relative_to(settings.BASE_DIR)}")
         self.stdout.write(f"{count} catalogue(s) compiled")
