@@ -8,6 +8,15 @@ from PIL import Image
 from kanal.core.uploads import UploadRejected, sanitise_upload
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Match the messages in English (the interface default is Indonesian)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def jpeg_with_gps(width=64, height=32) -> bytes:
     im = Image.new("RGB", (width, height), (200, 30, 30))
     exif = Image.Exif()
