@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class ComplaintsConfig(AppConfig):
     name = "kanal.complaints"
     label = "complaints"
     verbose_name = "Pengaduan"
+
+    def ready(self) -> None:
+        from kanal.core import schedule
+
+        from . import tasks
+
+        schedule.register(
+            "complaints.sweep_deadlines", tasks.sweep_complaint_deadlines, timedelta(minutes=15)
+        )

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 from .models import Heartbeat
 
 
 def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
-    """Enqueue ``task_obj`` once the current transaction commits; never if it rolls back.
+    """Enqueue a task once the current transaction commits; never if it rolls back.
 
+    ``task_obj`` is a Task or its dotted path ("kanal.complaints.tasks.send_notice"):
+    actions name their tasks by path, because tasks sit above actions in the layer
+    rule (a task calls an action; an action only asks for a task to run later).
     Outside a transaction the task is enqueued at once (Django runs on_commit
     callbacks immediately in autocommit mode).
     """
-    transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
+
+    def enqueue():
+        target = import_string(task_obj) if isinstance(task_obj, str) else task_obj
+        target.enqueue(*args, **kwargs)
+
+    transaction.on_commit(enqueue)
 
 
 @task()

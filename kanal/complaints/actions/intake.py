@@ -1,0 +1,167 @@
+"""Taking a case in: from the web form, a channel adapter, the API or a staff member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kanal import audit
+from kanal.core.uploads import CleanFile, sanitise_upload
+from kanal.wilayah.queries import kelurahan_at
+
+from .. import rules
+from ..models import Attachment, Complaint, ContactPreference, Reporter
+from ..queries import deadlines
+from .common import notify_reporter, start_clock
+
+
+@dataclass(frozen=True)
+class ReporterDetails:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    nik: str = ""
+    contact_preference: str = ContactPreference.NONE
+    consent_text: str = ""  # the consent line the reporter agreed to (UU PDP)
+
+
+def _tracking_prefix() -> str:
+    return getattr(settings, "KANAL_TRACKING_PREFIX", "BL")
+
+
+def _create_with_unique_number(**fields) -> Complaint:
+    """Insert the case under a fresh random number, retrying on the rare collision."""
+    for _attempt in range(10):
+        number = rules.new_tracking_number(_tracking_prefix())
+        try:
+            with transaction.atomic():
+                return Complaint.objects.create(tracking_number=number, **fields)
+        except IntegrityError:
+            if Complaint.objects.filter(tracking_number=number).exists():
+                continue
+            raise
+    raise RuntimeError("could not allocate a unique tracking number")
+
+
+@transaction.atomic
+def submit_complaint(
+    *,
+    channel: str,
+    title: str,
+    description: str,
+    kind: str = "pengaduan",
+    category=None,
+    kelurahan=None,
+    kecamatan=None,
+    lat: float | None = None,
+    lng: float | None = None,
+    address: str = "",
+    reporter: ReporterDetails | None = None,
+    is_anonymous: bool = False,
+    entered_by=None,
+    channel_reference: str = "",
+    files: list[tuple[str, bytes]] = (),
+    received_at=None,
+) -> Complaint:
+    """Register a new case in state ``diterima`` with its tracking number and verify clock.
+
+    Files are checked before anything is written (UploadRejected leaves no trace). The
+    kelurahan comes from the map point when not given; the kecamatan from the kelurahan.
+    Cases in the misconduct category are flagged for the Inspektorat. New cases are
+    confidential. The reporter is told the tracking number on their chosen channel.
+    """
+    clean_files: list[CleanFile] = [sanitise_upload(name, data) for name, data in files]
+    if kelurahan is None and lat is not None and lng is not None:
+        kelurahan = kelurahan_at(lat, lng)
+    if kelurahan is not None:
+        kecamatan = kelurahan.kecamatan
+    received_at = received_at or timezone.now()
+    reporter_row = None
+    if reporter is not None and (reporter.name or reporter.phone or reporter.email):
+        reporter_row = Reporter.objects.create(
+            name=reporter.name,
+            phone=reporter.phone,
+            email=reporter.email,
+            nik=reporter.nik,
+            contact_preference=reporter.contact_preference,
+            consented_at=timezone.now() if reporter.consent_text else None,
+            consent_text=reporter.consent_text[:300],
+        )
+    case = Complaint(
+        kind=kind,
+        title=title[:200],
+        description=description,
+        category=category,
+        kelurahan=kelurahan,
+        kecamatan=kecamatan,
+        lat=lat,
+        lng=lng,
+        address=address[:300],
+        channel=channel,
+        channel_reference=channel_reference[:200],
+        reporter=reporter_row,
+        is_anonymous=is_anonymous or reporter_row is None,
+        entered_by=entered_by,
+        is_oversight=bool(category and category.code == "pengawasan"),
+        received_at=received_at,
+    )
+    start_clock(case, "diterima", timezone.localdate(received_at))
+    case.ceiling_date = rules.ceiling_date(timezone.localdate(received_at), deadlines())
+    fields = {
+        f.name: getattr(case, f.name)
+        for f in Complaint._meta.concrete_fields
+        if f.name not in ("id", "tracking_number", "created_at", "updated_at")
+    }
+    case = _create_with_unique_number(**fields)
+    for clean in clean_files:
+        _store_attachment(case, clean)
+    audit.record(
+        "complaint.submitted",
+        actor=entered_by,
+        obj=case,
+        actor_label="" if entered_by else f"channel:{channel}",
+        data={
+            "channel": channel,
+            "kind": kind,
+            "files": len(clean_files),
+            "kelurahan": kelurahan.code if kelurahan else None,
+        },
+    )
+    notify_reporter(
+        case,
+        _("Your report %(number)s has been received") % {"number": case.tracking_number},
+        _(
+            "Thank you. Your report has been received with number %(number)s. Keep this "
+            "number to follow your report at %(site)s/lacak/."
+        )
+        % {"number": case.tracking_number, "site": getattr(settings, "KANAL_PUBLIC_URL", "")},
+    )
+    return case
+
+
+def _store_attachment(case: Complaint, clean: CleanFile) -> Attachment:
+    attachment = Attachment(
+        complaint=case, content_type=clean.content_type, original_name=clean.original_name
+    )
+    attachment.file.save(clean.storage_name(), ContentFile(clean.content), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def add_attachment(*, actor, case: Complaint, name: str, data: bytes) -> Attachment:
+    """Attach a sanitised file to an existing case (staff or the reporter's channel)."""
+    attachment = _store_attachment(case, sanitise_upload(name, data))
+    audit.record(
+        "complaint.attachment_added",
+        actor=actor,
+        obj=case,
+        actor_label="" if actor else "citizen",
+        data={"attachment": attachment.pk, "type": attachment.content_type},
+    )
+    return attachment

@@ -1,0 +1,345 @@
+"""The operator's and the unit's steps: verify, dispose, follow up, check, close, and the side
+states (postponed, referred outside, rejected, merged)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kanal import audit
+
+from ..models import CaseMessage, Complaint, FollowUp, MessageKind, State
+from ..queries import require
+from ..rules import Action, TransitionRefused
+from .common import locked, notify_reporter, notify_staff, transition
+
+
+def _unit_officers(unit):
+    from kanal.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        memberships__unit=unit,
+        memberships__role__in=["unit_officer", "area_officer", "inspector"],
+    ).distinct()
+
+
+@transaction.atomic
+def verify_complaint(
+    *, actor, case: Complaint, category=None, kind=None, is_oversight=None
+) -> Complaint:
+    """Accept a case as a proper report; the receipt clock keeps running (3 working days)."""
+    case = locked(case)
+    require(actor, "triage", case)
+    changes = {}
+    if category is not None and category != case.category:
+        case.category, changes["category"] = category, category.code
+    if kind and kind != case.kind:
+        case.kind, changes["kind"] = kind, kind
+    if is_oversight is not None and is_oversight != case.is_oversight:
+        case.is_oversight, changes["is_oversight"] = is_oversight, is_oversight
+    case.verified_at = timezone.now()
+    return transition(case, Action.VERIFY, actor=actor, data=changes, keep_clock=True)
+
+
+@transaction.atomic
+def dispose_complaint(*, actor, case: Complaint, unit, note: str = "") -> Complaint:
+    """Route a case to ``unit`` (disposisi); the unit's 5-working-day clock starts.
+
+    Misconduct cases may only go to the Inspektorat; bodies outside the city's
+    authority are referred with refer_complaint_outside, not disposed to.
+    """
+    case = locked(case)
+    require(actor, "triage", case)
+    if unit.is_outside_authority:
+        raise TransitionRefused("refer cases outside the city's authority, don't dispose them")
+    if case.is_oversight and unit.kind != "inspektorat":
+        raise TransitionRefused("misconduct cases go to the Inspektorat only")
+    if case.verified_at is None:
+        case.verified_at = timezone.now()
+    case.unit, case.disposed_at = unit, timezone.now()
+    transition(case, Action.DISPOSE, actor=actor, data={"unit": unit.code, "note": note})
+    notify_staff(
+        _unit_officers(unit),
+        case,
+        "disposed",
+        _("New case %(number)s for your unit") % {"number": case.tracking_number},
+    )
+    return case
+
+
+@transaction.atomic
+def send_back_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
+    """The unit says "bukan wewenang kami": back to the operator, with the reason."""
+    case = locked(case)
+    require(actor, "handle", case)
+    previous_unit = case.unit
+    case.unit, case.state_reason = None, reason
+    transition(
+        case,
+        Action.SEND_BACK,
+        actor=actor,
+        data={"unit": previous_unit.code if previous_unit else None, "reason": reason},
+    )
+    from kanal.accounts.models import User
+
+    operators = User.objects.filter(is_active=True, memberships__role="operator").distinct()
+    notify_staff(
+        operators,
+        case,
+        "sent_back",
+        _("Case %(number)s was sent back: %(reason)s")
+        % {"number": case.tracking_number, "reason": reason[:150]},
+    )
+    return case
+
+
+@transaction.atomic
+def follow_up_complaint(*, actor, case: Complaint, body: str) -> FollowUp:
+    """The unit's answer (tindak lanjut); the operator's quality check clock starts."""
+    case = locked(case)
+    require(actor, "handle", case)
+    follow_up = FollowUp.objects.create(complaint=case, unit=case.unit, author=actor, body=body)
+    case.followed_up_at = timezone.now()
+    transition(case, Action.FOLLOW_UP, actor=actor, data={"follow_up": follow_up.pk})
+    return follow_up
+
+
+@transaction.atomic
+def return_to_unit(*, actor, case: Complaint, note: str) -> Complaint:
+    """Quality check failed: the follow-up does not answer the complaint; back to the unit."""
+    case = locked(case)
+    require(actor, "triage", case)
+    _review_latest(case, actor, accepted=False, note=note)
+    transition(case, Action.RETURN_TO_UNIT, actor=actor, data={"note": note})
+    notify_staff(
+        _unit_officers(case.unit),
+        case,
+        "returned",
+        _("Case %(number)s returned: %(note)s")
+        % {"number": case.tracking_number, "note": note[:150]},
+        level=case.follow_ups.count(),
+    )
+    return case
+
+
+@transaction.atomic
+def complete_complaint(*, actor, case: Complaint, note: str = "") -> Complaint:
+    """Quality check passed: the reporter receives the answer; auto-closure clock starts."""
+    case = locked(case)
+    require(actor, "triage", case)
+    follow_up = _review_latest(case, actor, accepted=True, note=note)
+    case.completed_at = timezone.now()
+    transition(case, Action.COMPLETE, actor=actor)
+    CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=follow_up.body
+    )
+    notify_reporter(
+        case,
+        _("Answer to your report %(number)s") % {"number": case.tracking_number},
+        _(
+            "%(unit)s answered your report %(number)s:\n\n%(answer)s\n\nIf this does not "
+            "solve the problem, reply within 10 working days or reopen the report on the "
+            "tracking page."
+        )
+        % {"unit": case.unit, "number": case.tracking_number, "answer": follow_up.body},
+    )
+    return case
+
+
+def _review_latest(case: Complaint, actor, *, accepted: bool, note: str) -> FollowUp:
+    follow_up = case.follow_ups.filter(accepted__isnull=True).order_by("-created_at").first()
+    if follow_up is None:
+        raise TransitionRefused("there is no follow-up to check")
+    follow_up.accepted, follow_up.review_note = accepted, note
+    follow_up.reviewed_by, follow_up.reviewed_at = actor, timezone.now()
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def close_complaint(*, actor, case: Complaint, automatic: bool = False) -> Complaint:
+    """Close a completed case (by the operator, or automatically after the quiet period)."""
+    case = locked(case)
+    if not automatic:
+        require(actor, "triage", case)
+    case.closed_at = timezone.now()
+    return transition(
+        case,
+        Action.CLOSE,
+        actor=actor,
+        data={"automatic": automatic},
+        actor_label="system" if automatic else "",
+    )
+
+
+@transaction.atomic
+def postpone_complaint(*, actor, case: Complaint, question: str) -> Complaint:
+    """Ask the reporter for more (ditunda); no clock runs until they answer."""
+    case = locked(case)
+    require(actor, "triage", case)
+    case.state_reason = question
+    transition(case, Action.POSTPONE, actor=actor, data={"question": question})
+    CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=question
+    )
+    notify_reporter(
+        case,
+        _("We need more information on %(number)s") % {"number": case.tracking_number},
+        question,
+    )
+    return case
+
+
+@transaction.atomic
+def resume_complaint(*, actor, case: Complaint) -> Complaint:
+    """The reporter answered: verification resumes with a fresh 3-working-day clock."""
+    case = locked(case)
+    require(actor, "triage", case)
+    return transition(case, Action.RESUME, actor=actor)
+
+
+@transaction.atomic
+def refer_complaint_outside(*, actor, case: Complaint, body, explanation: str) -> Complaint:
+    """Outside the city's authority (bukan wewenang): tell the reporter where to go."""
+    case = locked(case)
+    require(actor, "triage", case)
+    case.referred_to = str(body)
+    case.state_reason = explanation
+    case.closed_at = timezone.now()
+    transition(
+        case,
+        Action.REFER_OUTSIDE,
+        actor=actor,
+        data={"referred_to": case.referred_to, "explanation": explanation},
+    )
+    message = _("This matter is handled by %(body)s. %(explanation)s") % {
+        "body": case.referred_to,
+        "explanation": explanation,
+    }
+    CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=message
+    )
+    notify_reporter(
+        case, _("Your report %(number)s was referred") % {"number": case.tracking_number}, message
+    )
+    return case
+
+
+@transaction.atomic
+def reject_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
+    """Reject with a reason the reporter sees."""
+    case = locked(case)
+    require(actor, "triage", case)
+    case.state_reason = reason
+    case.closed_at = timezone.now()
+    transition(case, Action.REJECT, actor=actor, data={"reason": reason})
+    CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=reason
+    )
+    notify_reporter(
+        case,
+        _("Your report %(number)s cannot be processed") % {"number": case.tracking_number},
+        reason,
+    )
+    return case
+
+
+@transaction.atomic
+def merge_complaints(*, actor, duplicate: Complaint, into: Complaint) -> Complaint:
+    """Merge ``duplicate`` into ``into``; its reporter receives the main case's updates."""
+    duplicate = locked(duplicate)
+    require(actor, "triage", duplicate)
+    if duplicate.pk == into.pk or into.merged_into_id:
+        raise TransitionRefused("merge into a different case that is not itself merged")
+    duplicate.merged_into = into
+    transition(duplicate, Action.MERGE, actor=actor, data={"into": into.tracking_number})
+    audit.record(
+        "complaint.merged_in", actor=actor, obj=into, data={"duplicate": duplicate.tracking_number}
+    )
+    notify_reporter(
+        duplicate,
+        _("Your report %(number)s was merged") % {"number": duplicate.tracking_number},
+        _("Your report is handled together with %(main)s; you will receive its updates.")
+        % {"main": into.tracking_number},
+    )
+    return duplicate
+
+
+@transaction.atomic
+def send_public_reply(*, actor, case: Complaint, body: str) -> CaseMessage:
+    """A message to the reporter (and to reporters of merged cases) through their channels."""
+    require(actor, "triage" if not _handles(actor, case) else "handle", case)
+    message = CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body
+    )
+    audit.record("complaint.replied", actor=actor, obj=case, data={"message": message.pk})
+    subject = _("Update on your report %(number)s") % {"number": case.tracking_number}
+    notify_reporter(case, subject, body)
+    for merged in case.merged_cases.all():
+        notify_reporter(merged, subject, body)
+    return message
+
+
+def _handles(actor, case) -> bool:
+    try:
+        require(actor, "handle", case)
+    except Exception:
+        return False
+    return True
+
+
+@transaction.atomic
+def add_internal_note(*, actor, case: Complaint, body: str) -> CaseMessage:
+    """A note for staff only; never sent or shown to the reporter or the public."""
+    if not _handles(actor, case):
+        require(actor, "triage", case)
+    message = CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.INTERNAL_NOTE, author=actor, body=body
+    )
+    audit.record("complaint.noted", actor=actor, obj=case, data={"message": message.pk})
+    return message
+
+
+@transaction.atomic
+def publish_complaint(
+    *,
+    actor,
+    case: Complaint,
+    public: bool,
+    public_title: str = "",
+    public_summary: str = "",
+    is_anonymous: bool | None = None,
+) -> Complaint:
+    """Make a case public (or private again) with the operator's own public text.
+
+    Misconduct cases are never public. The reporter's description is never shown; only
+    ``public_title`` and ``public_summary``, which the operator has read.
+    """
+    case = locked(case)
+    require(actor, "triage", case)
+    if public and case.is_oversight:
+        raise TransitionRefused("misconduct cases are never public")
+    if public and not public_summary.strip():
+        raise TransitionRefused("a public case needs a public summary")
+    if public and case.state in (State.RECEIVED, State.REJECTED, State.MERGED):
+        raise TransitionRefused("verify the case before making it public")
+    case.is_confidential = not public
+    case.public_title = public_title.strip()[:200] or case.public_title
+    case.public_summary = public_summary.strip()
+    if is_anonymous is not None:
+        case.is_anonymous = is_anonymous or case.reporter_id is None
+    case.save()
+    audit.record(
+        "complaint.published" if public else "complaint.unpublished",
+        actor=actor,
+        obj=case,
+        data={"is_anonymous": case.is_anonymous},
+    )
+    return case
+
+
+def officers_of(unit):
+    """Unit officers to notify (used by the sweep)."""
+    return _unit_officers(unit)
