@@ -29,4 +29,5 @@ from .lifecycle import (  # noqa: F401
     send_public_reply,
     verify_complaint,
 )
+from .notices import record_notice_result  # noqa: F401
 from .sweep import recompute_due_dates, sweep_deadlines  # noqa: F401
