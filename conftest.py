@@ -61,3 +61,23 @@ def staff_factory(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def login_verified(client):
+    """Log ``user`` in with a confirmed second factor, as after the two-step login."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(user, a_client=None):
+        a_client = a_client or client
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        )
+        a_client.force_login(user)
+        session = a_client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return a_client
+
+    return login

@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import console, public
 
 app_name = "complaints"
-urlpatterns: list = []
+urlpatterns = [
+    path("lapor/", public.report, name="report"),
+    path("lapor/terkirim/<str:number>/", public.submitted, name="submitted"),
+    path("lacak/", public.track, name="track"),
+    path("lacak/<str:number>/", public.track_case, name="track_case"),
+    path("lacak/<str:number>/kode/", public.send_code, name="send_code"),
+    path("lacak/<str:number>/kode/cek/", public.check_code, name="check_code"),
+    path("lacak/<str:number>/balas/", public.citizen_reply, name="citizen_reply"),
+    path("lacak/<str:number>/buka-kembali/", public.citizen_reopen, name="citizen_reopen"),
+    path("lacak/<str:number>/nilai/", public.citizen_rate, name="citizen_rate"),
+    path("console/aduan/", console.inbox, name="inbox"),
+    path("console/aduan/baru/", console.new_case, name="new_case"),
+    path("console/aduan/eskalasi/", console.escalations, name="escalations"),
+    path("console/aduan/<str:number>/", console.case_page, name="console_case"),
+    path("console/aduan/<str:number>/aksi/<str:action>/", console.case_action, name="case_action"),
+    path(
+        "console/aduan/<str:number>/lampiran/<int:attachment_id>/",
+        console.attachment,
+        name="attachment",
+    ),
+]

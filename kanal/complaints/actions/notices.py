@@ -11,8 +11,9 @@ from ..models import CitizenNotice, NoticeStatus
 
 
 @transaction.atomic
-def record_notice_result(*, notice_id: int, status: str, error: str = "",
-                         provider_reference: str = "") -> CitizenNotice:
+def record_notice_result(
+    *, notice_id: int, status: str, error: str = "", provider_reference: str = ""
+) -> CitizenNotice:
     """Mark a notice sent, failed or skipped (by the channel adapter that delivered it).
 
     A notice already sent stays sent: a late failure report does not undo a delivery.
@@ -25,8 +26,10 @@ def record_notice_result(*, notice_id: int, status: str, error: str = "",
     if status == NoticeStatus.SENT and notice.sent_at is None:
         notice.sent_at = timezone.now()
     notice.save(update_fields=["status", "error", "sent_at"])
-    audit.record(f"complaint.notice_{notice.status}", obj=notice.complaint,
-                 actor_label=f"channel:{notice.channel}",
-                 data={"notice": notice.pk, "provider_reference": provider_reference,
-                       "error": error[:200]})
+    audit.record(
+        f"complaint.notice_{notice.status}",
+        obj=notice.complaint,
+        actor_label=f"channel:{notice.channel}",
+        data={"notice": notice.pk, "provider_reference": provider_reference, "error": error[:200]},
+    )
     return notice

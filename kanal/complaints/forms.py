@@ -1,0 +1,235 @@
+"""Forms for the citizen's report, the staff's own entry, and the console's actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kanal.directory.queries import active_categories
+from kanal.wilayah.models import Kelurahan
+
+from .models import Channel, ContactPreference, Kind
+
+CONSENT_TEXT = _(
+    "I agree that the city processes my name and contact details to handle this report "
+    "and to tell me the answer (UU 27/2022 on personal data protection). They are never "
+    "published."
+)
+
+
+def kelurahan_choices():
+    """Kelurahan grouped by kecamatan, for a plain <select> that works without JavaScript."""
+    groups: dict[str, list] = {}
+    for kel in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
+        groups.setdefault(f"Kecamatan {kel.kecamatan.name}", []).append((kel.code, kel.name))
+    return [("", _("I don't know / not in one place"))] + list(groups.items())
+
+
+def category_choices():
+    groups: dict[str, list] = {}
+    for cat in (
+        active_categories().filter(parent__isnull=False).order_by("parent__position", "position")
+    ):
+        groups.setdefault(cat.parent.name, []).append((cat.code, cat.name))
+    top_only = active_categories().filter(parent__isnull=True, children__isnull=True)
+    other = [(c.code, c.name) for c in top_only]
+    return (
+        [("", _("I don't know"))] + list(groups.items()) + ([(_("Other"), other)] if other else [])
+    )
+
+
+class ReportForm(forms.Form):
+    """The citizen's report (GOV.UK style: one page, labels, hints, an error summary)."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you want to send?"),
+        choices=Kind.choices,
+        initial=Kind.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(
+        label=_("Short title"),
+        max_length=200,
+        help_text=_("For example: Street light off on Jl. Teuku Umar"),
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Where, since when, and what you would like the city to do."),
+    )
+    category = forms.ChoiceField(label=_("Topic"), required=False)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: in front of SD Negeri 2, near the mosque"),
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-11.5, max_value=6.5)
+    lng = forms.FloatField(
+        required=False, widget=forms.HiddenInput, min_value=94.5, max_value=141.5
+    )
+    photo = forms.FileField(
+        label=_("Photo or document"),
+        required=False,
+        help_text=_("JPEG, PNG or PDF, up to 10 MB. Location data in photos is removed."),
+    )
+    contact_preference = forms.ChoiceField(
+        label=_("How should we tell you the answer?"),
+        choices=[
+            (ContactPreference.WHATSAPP, _("WhatsApp")),
+            (ContactPreference.EMAIL, _("E-mail")),
+            (ContactPreference.NONE, _("Don't contact me (fully anonymous report)")),
+        ],
+        initial=ContactPreference.WHATSAPP,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    phone = forms.RegexField(
+        label=_("WhatsApp number"),
+        required=False,
+        max_length=20,
+        regex=r"^\+?[0-9 ()-]{8,20}$",
+        error_messages={"invalid": _("Enter a phone number like 0812 3456 7890.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Hide my identity from everyone except the complaint officers"),
+        required=False,
+    )
+    consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by simple bots.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].choices = kelurahan_choices()
+        self.fields["category"].choices = category_choices()
+
+    def clean(self):
+        data = super().clean()
+        preference = data.get("contact_preference")
+        if preference == ContactPreference.WHATSAPP and not data.get("phone"):
+            self.add_error("phone", _("Enter your WhatsApp number, or choose another way."))
+        if preference == ContactPreference.EMAIL and not data.get("email"):
+            self.add_error("email", _("Enter your e-mail address, or choose another way."))
+        gives_personal_data = any(data.get(f) for f in ("name", "phone", "email"))
+        if preference != ContactPreference.NONE and gives_personal_data and not data.get("consent"):
+            self.add_error("consent", _("Tick the box to agree, or choose not to be contacted."))
+        if preference == ContactPreference.NONE:
+            data["name"] = data["phone"] = data["email"] = ""
+        return data
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class StaffEntryForm(ReportForm):
+    """A case heard in person or by phone, entered by staff (fast, works on a phone)."""
+
+    channel = forms.ChoiceField(
+        label=_("How did the report reach you?"),
+        choices=[
+            (c, label)
+            for c, label in Channel.choices
+            if c
+            in {
+                "phone",
+                "walk_in",
+                "area_office",
+                "field_visit",
+                "ppid_desk",
+                "email",
+                "sms",
+                "lapor",
+            }
+        ],
+    )
+
+    field_order = ["channel", "kind", "title", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_preference"].initial = ContactPreference.NONE
+        self.fields["consent"].label = _(
+            "The reporter agreed that the city processes their "
+            "contact details for this report (UU PDP)."
+        )
+        del self.fields["website"]
+
+    @property
+    def is_spam(self) -> bool:
+        return False
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("Tracking number"), max_length=30, help_text=_("For example BL-7KQ2-M9XD")
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits we sent you.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How well did the answer solve your problem?"),
+        coerce=int,
+        choices=[(5, _("5 – very well")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 – not at all"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox filters, read from the query string."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    sla = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[("", _("All")), ("at_risk", _("At risk")), ("overdue", _("Overdue"))],
+    )
+    unit = forms.CharField(label=_("Unit code"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    category = forms.ChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from kanal.wilayah.queries import all_kecamatan
+
+        from .models import State
+
+        super().__init__(*args, **kwargs)
+        blank = [("", _("All"))]
+        self.fields["state"].choices = blank + list(State.choices)
+        self.fields["channel"].choices = blank + list(Channel.choices)
+        self.fields["kind"].choices = blank + list(Kind.choices)
+        self.fields["kecamatan"].choices = blank + [(k.code, k.name) for k in all_kecamatan()]
+        self.fields["category"].choices = blank + [(c.code, str(c)) for c in active_categories()]

@@ -1,0 +1,195 @@
+"""The citizen's form and tracking page, and the staff console, through HTTP."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kanal.complaints import actions
+from kanal.complaints.models import CitizenNotice, Complaint
+
+from .factories import make_case, unit
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "kind": "pengaduan",
+    "title": "Lampu jalan mati",
+    "description": "Sudah seminggu gelap.",
+    "category": "penerangan-jalan",
+    "kelurahan": "18.71.01.1003",
+    "address": "depan masjid",
+    "contact_preference": "email",
+    "name": "Rina",
+    "phone": "",
+    "email": "rina@example.com",
+    "consent": "on",
+    "website": "",
+}
+
+
+def test_a_citizen_reports_and_sees_the_tracking_number(client, reference_data):
+    response = client.post(reverse("complaints:report"), VALID)
+    case = Complaint.objects.get()
+    assert response.url == reverse("complaints:submitted", args=[case.tracking_number])
+    page = client.get(response.url).content.decode()
+    assert case.tracking_number in page
+    assert case.channel == "web" and case.reporter.email == "rina@example.com"
+    assert case.category.code == "penerangan-jalan" and case.kelurahan.code == "18.71.01.1003"
+    assert CitizenNotice.objects.filter(complaint=case, channel="email").exists()
+
+
+def test_errors_keep_what_the_citizen_typed(client, reference_data):
+    data = VALID | {"title": "", "consent": ""}
+    response = client.post(reverse("complaints:report"), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="error-summary"' in body
+    assert "Sudah seminggu gelap." in body and 'value="rina@example.com"' in body
+    assert 'value="depan masjid"' in body
+    assert not Complaint.objects.exists()
+
+
+def test_a_fully_anonymous_report_stores_no_contact(client, reference_data):
+    data = VALID | {"contact_preference": "none", "consent": ""}
+    client.post(reverse("complaints:report"), data)
+    case = Complaint.objects.get()
+    assert case.reporter is None and case.is_anonymous
+
+
+def test_honeypot_and_rate_limit(client, reference_data, settings):
+    assert client.post(reverse("complaints:report"), VALID | {"website": "x"}).status_code == 400
+    assert not Complaint.objects.exists()
+    settings.KANAL_REPORTS_PER_HOUR = 2
+    for _ in range(2):
+        client.post(reverse("complaints:report"), VALID)
+    assert client.post(reverse("complaints:report"), VALID).status_code == 429
+    assert Complaint.objects.count() == 2
+
+
+def test_photo_is_checked_by_content(client, reference_data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("foto.jpg", b"not an image at all", content_type="image/jpeg")
+    response = client.post(reverse("complaints:report"), VALID | {"photo": fake})
+    assert response.status_code == 400 and not Complaint.objects.exists()
+
+
+def test_tracking_shows_state_and_asks_a_code_before_own_content(client, reference_data):
+    case = make_case()
+    page = client.get(reverse("complaints:track_case", args=[case.tracking_number]))
+    body = page.content.decode()
+    assert "Diterima" in body
+    assert "Budi Santoso" not in body and "Jalan berlubang besar" not in body
+    client.post(reverse("complaints:send_code", args=[case.tracking_number]))
+    notice = CitizenNotice.objects.filter(complaint=case).order_by("-pk").first()
+    code = re.search(r"\b(\d{6})\b", notice.body).group(1)
+    client.post(reverse("complaints:check_code", args=[case.tracking_number]), {"code": code})
+    body = client.get(
+        reverse("complaints:track_case", args=[case.tracking_number])
+    ).content.decode()
+    assert "Jalan berlubang besar" in body
+    client.post(
+        reverse("complaints:citizen_reply", args=[case.tracking_number]),
+        {"body": "Tambahan: lubangnya makin besar"},
+    )
+    assert case.messages.filter(kind="citizen_reply").count() == 1
+
+
+def test_a_wrong_code_opens_nothing(client, reference_data):
+    case = make_case()
+    client.post(reverse("complaints:send_code", args=[case.tracking_number]))
+    client.post(reverse("complaints:check_code", args=[case.tracking_number]), {"code": "000000"})
+    response = client.post(
+        reverse("complaints:citizen_reply", args=[case.tracking_number]), {"body": "x"}
+    )
+    assert response.status_code == 404
+
+
+def test_tracking_lookup_forgives_typing(client, reference_data):
+    case = make_case()
+    typed = case.tracking_number.lower().replace("-", " ")
+    response = client.get(reverse("complaints:track"), {"number": typed})
+    assert response.url == reverse("complaints:track_case", args=[case.tracking_number])
+
+
+def test_operator_works_the_case_from_the_console(
+    client, reference_data, staff_factory, login_verified
+):
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    login_verified(operator)
+    case = make_case()
+    inbox = client.get(reverse("complaints:inbox")).content.decode()
+    assert case.tracking_number in inbox
+    page = client.get(reverse("complaints:console_case", args=[case.tracking_number]))
+    assert "Budi Santoso" in page.content.decode()  # operators see the reporter
+    client.post(
+        reverse("complaints:case_action", args=[case.tracking_number, "dispose"]), {"unit": "dpu"}
+    )
+    case.refresh_from_db()
+    assert case.state == "didisposisikan" and case.unit.code == "dpu"
+    response = client.post(
+        reverse("complaints:case_action", args=[case.tracking_number, "reject"]), {"text": ""}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "didisposisikan"
+
+
+def test_an_officer_cannot_open_another_units_case_by_url(
+    client, reference_data, staff_factory, login_verified
+):
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    dlh = staff_factory("dlh", [("unit_officer", "dlh")])
+    case = make_case()
+    actions.dispose_complaint(actor=operator, case=case, unit=unit("dpu"))
+    login_verified(dlh)
+    url = reverse("complaints:console_case", args=[case.tracking_number])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            reverse("complaints:case_action", args=[case.tracking_number, "follow_up"]),
+            {"text": "x"},
+        ).status_code
+        == 404
+    )
+    assert case.tracking_number not in client.get(reverse("complaints:inbox")).content.decode()
+
+
+def test_unit_officer_follows_up_without_seeing_the_reporter(
+    client, reference_data, staff_factory, login_verified
+):
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    dpu = staff_factory("dpu", [("unit_officer", "dpu")])
+    case = make_case()
+    actions.dispose_complaint(actor=operator, case=case, unit=unit("dpu"))
+    login_verified(dpu)
+    page = client.get(reverse("complaints:console_case", args=[case.tracking_number]))
+    body = page.content.decode()
+    assert "budi@example.com" not in body and "081234567890" not in body
+    client.post(
+        reverse("complaints:case_action", args=[case.tracking_number, "follow_up"]),
+        {"text": "Sudah ditambal."},
+    )
+    case.refresh_from_db()
+    assert case.state == "ditindaklanjuti"
+
+
+def test_staff_record_a_case_heard_on_a_field_visit(
+    client, reference_data, staff_factory, login_verified
+):
+    lurah = staff_factory("lurah", [("area_officer", "kel-18-71-01-1003")])
+    login_verified(lurah)
+    data = VALID | {"channel": "field_visit", "contact_preference": "none", "consent": ""}
+    response = client.post(reverse("complaints:new_case"), data)
+    case = Complaint.objects.get()
+    assert response.url == reverse("complaints:console_case", args=[case.tracking_number])
+    assert case.channel == "field_visit" and case.entered_by == lurah
+
+
+def test_console_needs_the_second_factor(reference_data, staff_factory):
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    c = Client()
+    c.force_login(operator)
+    assert c.get(reverse("complaints:inbox")).status_code == 302
