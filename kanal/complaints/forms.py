@@ -22,7 +22,7 @@ def kelurahan_choices():
     groups: dict[str, list] = {}
     for kel in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
         groups.setdefault(f"Kecamatan {kel.kecamatan.name}", []).append((kel.code, kel.name))
-    return [("", _("I don't know / not in one place"))] + list(groups.items())
+    return [("", _("I don't know / not in one place")), *groups.items()]
 
 
 def category_choices():

@@ -136,7 +136,7 @@ def _suggestion(case):
             lng=case.lng,
             category_code=case.category.code if case.category else None,
         )
-    except Exception:  # noqa: BLE001 - a missing model must not break the case page
+    except Exception:
         return None
 
 
