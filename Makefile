@@ -34,6 +34,9 @@ setup: $(STAMP)  ## install, compile translations, migrate var/kanal.sqlite3, lo
 
 run: setup  ## run Kanal at http://127.0.0.1:8000 with worker and scheduler (Ctrl-C stops)
 	@$(MANAGE) load_demo_accounts
+	@echo "==> Demo content (news, programs, PPID year, cases)"
+	@$(MANAGE) publishing_demo_data
+	@$(MANAGE) ppid_demo_data --year 2025
 	@$(MANAGE) run_kanal
 
 test: $(STAMP)  ## run every test that needs no external service (SQLite)

@@ -214,3 +214,28 @@ KANAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("KANAL_LOGIN_WINDOW_SECONDS", "9
 # files one request may carry (Django's default of 100 invites abuse).
 KANAL_MAX_UPLOAD_BYTES = int(os.environ.get("KANAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# Public base address (links in notices, captions and feeds).
+KANAL_PUBLIC_BASE_URL = os.environ.get("KANAL_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+KANAL_PUBLIC_URL = KANAL_PUBLIC_BASE_URL
+
+# PPID (UU 14/2008). The notice clock starts at "receipt" (Pasal 22(7)) or "complete"
+# (local practice; the reference marks it a guess, so it is a setting).
+KANAL_PPID_CLOCK_STARTS_AT = os.environ.get("KANAL_PPID_CLOCK_STARTS_AT", "receipt")
+KANAL_PPID_REMINDER_WORKING_DAYS = int(os.environ.get("KANAL_PPID_REMINDER_WORKING_DAYS", "2"))
+KANAL_PPID_COMMISSION = os.environ.get("KANAL_PPID_COMMISSION", "Komisi Informasi Provinsi Lampung")
+KANAL_PPID_BODY_NAME = os.environ.get("KANAL_PPID_BODY_NAME", "PPID Pemerintah Kota Bandar Lampung")
+KANAL_PPID_FORM_LIMIT = int(os.environ.get("KANAL_PPID_FORM_LIMIT", "5"))
+KANAL_PPID_FORM_WINDOW_SECONDS = int(os.environ.get("KANAL_PPID_FORM_WINDOW_SECONDS", "3600"))
+
+# Social publishing: a channel without credentials is "not configured" and its posts
+# are recorded as skipped. TikTok allows only private posts until the app is audited.
+KANAL_FACEBOOK_GRAPH_URL = os.environ.get(
+    "KANAL_FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0"
+)
+KANAL_FACEBOOK_PAGE_ID = os.environ.get("KANAL_FACEBOOK_PAGE_ID", "")
+KANAL_FACEBOOK_PAGE_TOKEN = os.environ.get("KANAL_FACEBOOK_PAGE_TOKEN", "")
+KANAL_INSTAGRAM_USER_ID = os.environ.get("KANAL_INSTAGRAM_USER_ID", "")
+KANAL_TIKTOK_API_URL = os.environ.get("KANAL_TIKTOK_API_URL", "https://open.tiktokapis.com")
+KANAL_TIKTOK_ACCESS_TOKEN = os.environ.get("KANAL_TIKTOK_ACCESS_TOKEN", "")
+KANAL_TIKTOK_APP_AUDITED = env_bool("KANAL_TIKTOK_APP_AUDITED", False)

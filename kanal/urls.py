@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from kanal.admin_site import KanalAdminSite
 
@@ -7,6 +9,9 @@ from kanal.admin_site import KanalAdminSite
 admin.site.__class__ = KanalAdminSite
 
 urlpatterns = [
+    # Only the public information list's documents are served from media; everything
+    # else (case attachments, KTP images, notices) goes through checked views.
+    re_path(r"^media/(?P<path>ppid/dip/[^/]+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("kanal.accounts.urls")),

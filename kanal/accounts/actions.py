@@ -31,6 +31,17 @@ OPERATOR_ADMIN_PERMISSIONS = [
     ("audit", "view_auditevent"),
 ]
 
+# Admin permissions of PPID officers: the information lists they maintain.
+PPID_ADMIN_PERMISSIONS = [
+    ("ppid", f"{verb}_{model}")
+    for model in ("publicinformationitem", "exemptedinformationitem")
+    for verb in ("view", "add", "change", "delete")
+] + [
+    ("ppid", "view_publicdocument"),
+    ("ppid", "add_publicdocument"),
+    ("ppid", "change_publicdocument"),
+]
+
 
 def _sync_admin_access(user: User) -> None:
     """Admin access follows roles: system admins are superusers, operators get a subset."""
@@ -38,14 +49,14 @@ def _sync_admin_access(user: User) -> None:
     user.is_staff = bool(roles & ADMIN_ROLES)
     user.is_superuser = Role.SYSTEM_ADMIN in roles
     user.save(update_fields=["is_staff", "is_superuser"])
+    wanted = []
     if Role.OPERATOR in roles:
-        perms = [
-            Permission.objects.get(content_type__app_label=app, codename=code)
-            for app, code in OPERATOR_ADMIN_PERMISSIONS
-        ]
-        user.user_permissions.add(*perms)
-    else:
-        user.user_permissions.clear()
+        wanted += OPERATOR_ADMIN_PERMISSIONS
+    if roles & {Role.PPID_OFFICER, Role.PPID_SUPERIOR}:
+        wanted += PPID_ADMIN_PERMISSIONS
+    user.user_permissions.set(
+        [Permission.objects.get(content_type__app_label=app, codename=code) for app, code in wanted]
+    )
 
 
 @transaction.atomic

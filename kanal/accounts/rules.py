@@ -51,7 +51,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 # Roles whose holders use the Django admin (reference data, accounts).
-ADMIN_ROLES = frozenset({"operator", "system_admin"})
+ADMIN_ROLES = frozenset({"operator", "system_admin", "ppid_officer", "ppid_superior"})
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from kanal.accounts.decorators import staff_required
 from kanal.accounts.queries import scope_for
+from kanal.accounts.rules import Capability
 from kanal.core.queries import last_heartbeat
 
 
@@ -19,6 +20,9 @@ def home(request):
         "console/home.html",
         {
             "scope": scope,
+            "can_ppid": scope.has(Capability.PPID),
+            "can_publish": scope.has(Capability.PUBLISH),
+            "can_dashboards": scope.has(Capability.DASHBOARDS),
             "memberships": memberships,
             "worker_age": worker_age,
             "worker_ok": worker_age is not None and worker_age < 180,

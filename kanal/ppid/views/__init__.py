@@ -1,0 +1,1 @@
+"""PPID views: public pages and the staff console."""

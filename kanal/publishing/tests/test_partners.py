@@ -1,0 +1,131 @@
+"""Press releases reach media partners by e-mail (a local SMTP server), once each."""
+
+import email
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from kanal.audit.models import AuditEvent
+from kanal.publishing import actions, rules
+from kanal.publishing.actions import partners
+from kanal.publishing.models import PressDelivery
+
+from .conftest import approved
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    with socket.socket() as probe:  # aiosmtpd's start() cannot use port 0 itself
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def release(editor, reviewer):
+    item = approved(editor, reviewer, kind="press_release", title="Siaran pers banjir")
+    actions.transition_item(reviewer, item, "publish")
+    return item
+
+
+@pytest.fixture
+def two_partners(editor):
+    tv = partners.save_media_partner(
+        editor, name="Lampung TV", kind="tv", email="redaksi@tv.example"
+    )
+    radio = partners.save_media_partner(
+        editor, name="Radio Kota", kind="radio", email="berita@radio.example"
+    )
+    return tv, radio
+
+
+def deliver_all():
+    for d in PressDelivery.objects.all():
+        partners.deliver_press_release(d.pk)
+
+
+def test_a_press_release_reaches_each_chosen_partner_with_its_attachment(
+    release, two_partners, smtp, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        partners.send_press_release(editor, release, two_partners)
+    assert len(queued) == 2  # enqueued after commit, one per partner
+    deliver_all()
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == [
+        "berita@radio.example",
+        "redaksi@tv.example",
+    ]
+    message = email.message_from_bytes(smtp.messages[0].content)
+    assert "Siaran pers banjir" in message["Subject"]
+    attachments = [p for p in message.walk() if p.get_filename()]
+    assert [p.get_content_type() for p in attachments] == ["image/jpeg"]
+    assert set(PressDelivery.objects.values_list("state", flat=True)) == {"sent"}
+    assert AuditEvent.objects.filter(action="press_release.sent").count() == 3
+
+
+def test_a_partner_never_receives_the_same_release_twice(release, two_partners, smtp, editor):
+    tv, radio = two_partners
+    partners.send_press_release(editor, release, [tv])
+    deliver_all()
+    deliver_all()  # the task runs twice
+    new = partners.send_press_release(editor, release, [tv, radio])  # tv chosen again
+    assert [d.partner for d in new] == [radio]
+    deliver_all()
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == [
+        "berita@radio.example",
+        "redaksi@tv.example",
+    ]
+
+
+def test_an_interrupted_send_is_not_repeated_blindly(release, two_partners, smtp, editor):
+    tv, _radio = two_partners
+    (delivery,) = partners.send_press_release(editor, release, [tv])
+    PressDelivery.objects.filter(pk=delivery.pk).update(state="sending")  # worker killed mid-send
+    assert partners.deliver_press_release(delivery.pk) == "failed"
+    assert smtp.messages == []
+    delivery.refresh_from_db()
+    assert "terputus" in delivery.error
+    partners.resend_press_release(editor, delivery)
+    assert partners.deliver_press_release(delivery.pk) == "sent"
+    assert len(smtp.messages) == 1
+
+
+def test_an_smtp_failure_is_recorded(release, two_partners, settings, editor):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    (delivery,) = partners.send_press_release(editor, release, [two_partners[0]])
+    assert partners.deliver_press_release(delivery.pk) == "failed"
+    delivery.refresh_from_db()
+    assert "Error" in delivery.error
+
+
+def test_only_a_published_press_release_can_be_sent(editor, reviewer, two_partners):
+    item = approved(editor, reviewer, kind="press_release")
+    with pytest.raises(rules.TransitionRefused):
+        partners.send_press_release(editor, item, two_partners)
+    news = approved(editor, reviewer, kind="activity", title="Bukan siaran pers")
+    actions.transition_item(reviewer, news, "publish")
+    with pytest.raises(rules.TransitionRefused):
+        partners.send_press_release(editor, news, two_partners)

@@ -1,0 +1,1 @@
+"""Publishing pages: public (views.public) and the staff console (views.console)."""
