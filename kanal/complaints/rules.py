@@ -47,6 +47,7 @@ class Action(StrEnum):
     COMPLETE = "complete"  # quality check passed
     CLOSE = "close"
     REOPEN = "reopen"
+    HAND_TO_PPID = "hand_to_ppid"  # a request for information: the PPID flow takes over
 
 
 OPEN_STATES = frozenset(
@@ -79,6 +80,8 @@ TRANSITIONS: dict[tuple[str, Action], str] = {
     ("selesai", Action.CLOSE): "ditutup",
     ("selesai", Action.REOPEN): "didisposisikan",
     ("ditutup", Action.REOPEN): "didisposisikan",
+    ("diterima", Action.HAND_TO_PPID): "ditutup",
+    ("diverifikasi", Action.HAND_TO_PPID): "ditutup",
 }
 
 # Which staff capability an action needs ("citizen" for the reporter's own actions).
@@ -96,6 +99,7 @@ ACTION_CAPABILITY: dict[Action, str] = {
     Action.SEND_BACK: "handle",
     Action.FOLLOW_UP: "handle",
     Action.REOPEN: "citizen",
+    Action.HAND_TO_PPID: "triage",
 }
 
 

@@ -18,6 +18,7 @@ from .lifecycle import (  # noqa: F401
     complete_complaint,
     dispose_complaint,
     follow_up_complaint,
+    hand_to_ppid,
     merge_complaints,
     postpone_complaint,
     publish_complaint,

@@ -343,3 +343,45 @@ def publish_complaint(
 def officers_of(unit):
     """Unit officers to notify (used by the sweep)."""
     return _unit_officers(unit)
+
+
+@transaction.atomic
+def hand_to_ppid(*, actor, case: Complaint) -> Complaint:
+    """A request for public information: the PPID flow (UU 14/2008) takes it over.
+
+    The PPID request keeps this case's number and receipt time (its 10-working-day
+    clock runs from the original receipt); the case closes, pointing at the request,
+    and the reporter is told the registration number.
+    """
+    from kanal.ppid.actions import receive_request_from_case
+
+    case = locked(case)
+    require(actor, "triage", case)
+    reporter = case.reporter
+    request = receive_request_from_case(
+        actor=actor,
+        requester_name=reporter.name if reporter else "",
+        contact_email=reporter.email if reporter else "",
+        contact_phone=reporter.phone if reporter else "",
+        text=f"{case.title}\n\n{case.description}",
+        channel=case.channel,
+        received_at=case.received_at,
+        case_reference=case.tracking_number,
+    )
+    case.kind = "permintaan_informasi"
+    case.referred_to = f"PPID {request.registration_number}"
+    case.closed_at = timezone.now()
+    transition(
+        case, Action.HAND_TO_PPID, actor=actor, data={"ppid_request": request.registration_number}
+    )
+    message = _(
+        "Your message is a request for public information. The PPID handles it as request "
+        "%(number)s and answers within 10 working days (UU 14/2008)."
+    ) % {"number": request.registration_number}
+    CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=message
+    )
+    notify_reporter(
+        case, _("Your request %(number)s") % {"number": request.registration_number}, message
+    )
+    return case

@@ -226,3 +226,22 @@ def test_anonymous_report_without_contact(people):
 def test_misconduct_category_flags_and_point_finds_kelurahan(people):
     case = make_case(kelurahan=None, lat=-5.383353811196727, lng=105.2634916252278)
     assert case.kelurahan.code == "18.71.01.1003"
+
+
+def test_an_information_request_is_handed_to_the_ppid(people):
+    from kanal.ppid.models import InformationRequest
+
+    case = make_case(
+        kind="permintaan_informasi",
+        title="Minta data APBD 2025",
+        description="Saya minta salinan ringkasan APBD 2025.",
+    )
+    case = actions.hand_to_ppid(actor=people["operator"], case=case)
+    request = InformationRequest.objects.get()
+    assert case.state == "ditutup" and case.referred_to.endswith(request.registration_number)
+    assert request.case_reference == case.tracking_number
+    assert request.received_at == case.received_at
+    notice = CitizenNotice.objects.filter(complaint=case).order_by("-pk").first()
+    assert request.registration_number in notice.body
+    with pytest.raises(PermissionDenied):
+        actions.hand_to_ppid(actor=people["dpu"], case=make_case())

@@ -17,6 +17,7 @@ ALLOWED = {
         A.REFER_OUTSIDE: "bukan_wewenang",
         A.REJECT: "ditolak",
         A.MERGE: "digabung",
+        A.HAND_TO_PPID: "ditutup",
     },
     "diverifikasi": {
         A.DISPOSE: "didisposisikan",
@@ -24,6 +25,7 @@ ALLOWED = {
         A.REFER_OUTSIDE: "bukan_wewenang",
         A.REJECT: "ditolak",
         A.MERGE: "digabung",
+        A.HAND_TO_PPID: "ditutup",
     },
     "didisposisikan": {
         A.FOLLOW_UP: "ditindaklanjuti",

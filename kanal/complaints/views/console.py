@@ -181,6 +181,7 @@ ACTIONS = {
         actor=r.user, case=c, note=p.get("text", "")
     ),
     "close": lambda r, c, p: actions.close_complaint(actor=r.user, case=c),
+    "hand_to_ppid": lambda r, c, p: actions.hand_to_ppid(actor=r.user, case=c),
     "reply": lambda r, c, p: actions.send_public_reply(
         actor=r.user, case=c, body=_required(p, "text")
     ),
