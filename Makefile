@@ -10,7 +10,8 @@ BROWSER_STAMP := $(VENV)/.installed-browser
 CHROMIUM ?= /usr/bin/chromium
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kanal_test_$(shell date +%s)_$$$$
 
-.PHONY: help run setup test test-pg test-browser test-all lint format otp i18n i18n-check clean
+.PHONY: help run setup test test-pg test-browser test-all lint format otp i18n i18n-check clean \
+	bench routing-model
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,14 +30,16 @@ setup: $(STAMP)  ## install, compile translations, migrate var/kanal.sqlite3, lo
 	@$(MANAGE) compile_translations -v0
 	@echo "==> Migrating the database"
 	@$(MANAGE) migrate --no-input -v0
-	@echo "==> Loading reference data (wilayah, units, categories)"
+	@echo "==> Loading reference data (wilayah, units, categories, routing keywords and places)"
 	@$(MANAGE) load_reference_data
+	@$(MANAGE) load_routing_data
 
 run: setup  ## run Kanal at http://127.0.0.1:8000 with worker and scheduler (Ctrl-C stops)
 	@$(MANAGE) load_demo_accounts
 	@echo "==> Demo content (news, programs, PPID year, cases)"
 	@$(MANAGE) publishing_demo_data
 	@$(MANAGE) ppid_demo_data --year 2025
+	@$(MANAGE) complaints_demo_data
 	@$(MANAGE) run_kanal
 
 test: $(STAMP)  ## run every test that needs no external service (SQLite)
@@ -77,6 +80,12 @@ i18n: $(STAMP)  ## extract strings into the Indonesian catalogues (needs GNU get
 
 i18n-check: i18n  ## fail if a user-visible string has no Indonesian translation
 	$(BIN)/python -m kanal.core.i18n_check kanal/locale/id/LC_MESSAGES/django.po $$(ls kanal/*/locale/id/LC_MESSAGES/django.po 2>/dev/null)
+
+bench: $(STAMP)  ## routing figures, cross-validated, beside the baseline (~2 min)
+	$(BIN)/python bench/routing/eval.py
+
+routing-model: $(STAMP)  ## rebuild kanal/routing/model/router.joblib from data/routing/
+	$(MANAGE) routing_train
 
 clean:  ## remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "kanal.core",
     "kanal.audit",
     "kanal.accounts",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "kanal.routing",
     "kanal.ppid",
     "kanal.publishing",
+    "kanal.channels",
+    "kanal.api",
     "kanal.console",
     "kanal.portal",
 ]
@@ -214,6 +217,8 @@ KANAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("KANAL_LOGIN_WINDOW_SECONDS", "9
 # files one request may carry (Django's default of 100 invites abuse).
 KANAL_MAX_UPLOAD_BYTES = int(os.environ.get("KANAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# WhatsApp webhook bodies can reach ~3 MB; Django's 2.5 MB default would refuse them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 # Public base address (links in notices, captions and feeds).
 KANAL_PUBLIC_BASE_URL = os.environ.get("KANAL_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
@@ -239,3 +244,10 @@ KANAL_INSTAGRAM_USER_ID = os.environ.get("KANAL_INSTAGRAM_USER_ID", "")
 KANAL_TIKTOK_API_URL = os.environ.get("KANAL_TIKTOK_API_URL", "https://open.tiktokapis.com")
 KANAL_TIKTOK_ACCESS_TOKEN = os.environ.get("KANAL_TIKTOK_ACCESS_TOKEN", "")
 KANAL_TIKTOK_APP_AUDITED = env_bool("KANAL_TIKTOK_APP_AUDITED", False)
+
+# Routing: the trained model file (rebuilt by `make routing-model`) and its data folder.
+KANAL_ROUTING_MODEL_PATH = Path(
+    os.environ.get(
+        "KANAL_ROUTING_MODEL_PATH", BASE_DIR / "kanal" / "routing" / "model" / "router.joblib"
+    )
+)

@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("kanal.routing.urls")),
     path("", include("kanal.ppid.urls")),
     path("", include("kanal.publishing.urls")),
+    path("", include("kanal.channels.urls")),
+    path("", include("kanal.api.urls")),
     path("", include("kanal.portal.urls")),
 ]

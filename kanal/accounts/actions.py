@@ -29,6 +29,8 @@ OPERATOR_ADMIN_PERMISSIONS = [
     ("wilayah", "view_kecamatan"),
     ("wilayah", "view_kelurahan"),
     ("audit", "view_auditevent"),
+    ("complaints", "view_responsetemplate"), ("complaints", "add_responsetemplate"),
+    ("complaints", "change_responsetemplate"), ("complaints", "delete_responsetemplate"),
 ]
 
 # Admin permissions of PPID officers: the information lists they maintain.

@@ -239,3 +239,31 @@ def find_by_tracking_number(number: str) -> Complaint | None:
         .select_related("unit", "reporter")
         .first()
     )
+
+
+def templates_for(case: Complaint):
+    """Response templates for the case's category and state (general ones included)."""
+    from .models import ResponseTemplate
+
+    return (
+        ResponseTemplate.objects.filter(Q(category__isnull=True) | Q(category=case.category_id))
+        .filter(Q(state="") | Q(state=case.state))
+        .order_by("name")
+    )
+
+
+def filled_template(case: Complaint, template_id) -> str:
+    """A template's text with the case's values in its placeholders ('' if not applicable)."""
+    template = templates_for(case).filter(pk=template_id).first()
+    if template is None:
+        return ""
+    return rules.fill_template(
+        template.body,
+        {
+            "tracking_number": case.tracking_number,
+            "title": case.title,
+            "unit": str(case.unit or ""),
+            "due_date": case.due_date.strftime("%d-%m-%Y") if case.due_date else "",
+            "state": case.get_state_display(),
+        },
+    )

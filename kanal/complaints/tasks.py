@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from kanal.core.tasks import enqueue_on_commit
+
 from .models import CitizenNotice, NoticeStatus
 
 
@@ -22,7 +24,9 @@ def send_citizen_notice(notice_id: int) -> str:
         if notice.status != NoticeStatus.PENDING:
             return notice.status
         if notice.channel != "email":
-            return notice.status  # delivered by the channel's adapter
+            # Delivered by the channel's adapter (reply windows, templates, fallbacks).
+            enqueue_on_commit("kanal.channels.tasks.deliver_notice", notice.pk)
+            return notice.status
         try:
             send_mail(notice.subject, notice.body, None, [notice.address])
         except Exception as exc:

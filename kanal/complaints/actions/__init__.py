@@ -32,3 +32,4 @@ from .lifecycle import (  # noqa: F401
 )
 from .notices import record_notice_result  # noqa: F401
 from .sweep import recompute_due_dates, sweep_deadlines  # noqa: F401
+from .templates import delete_response_template, save_response_template  # noqa: F401

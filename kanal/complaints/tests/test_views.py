@@ -193,3 +193,23 @@ def test_console_needs_the_second_factor(reference_data, staff_factory):
     c = Client()
     c.force_login(operator)
     assert c.get(reverse("complaints:inbox")).status_code == 302
+
+
+def test_operator_starts_a_reply_from_a_template(
+    client, reference_data, staff_factory, login_verified
+):
+    from kanal.complaints.models import ResponseTemplate
+
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    login_verified(operator)
+    case = make_case()
+    other_state = ResponseTemplate.objects.create(name="Selesai", state="selesai", body="x")
+    template = ResponseTemplate.objects.create(
+        name="Terima kasih", body="Laporan {tracking_number} ({title}) sedang kami periksa."
+    )
+    page = client.get(
+        reverse("complaints:console_case", args=[case.tracking_number]), {"template": template.pk}
+    ).content.decode()
+    assert f"Laporan {case.tracking_number} (Jalan berlubang di depan SD) sedang" in page
+    assert ">Terima kasih</option>" in page
+    assert f">{other_state.name}</option>" not in page  # a template for another state

@@ -18,6 +18,7 @@ from kanal.core.queries import describe_due_date
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Unit
 from kanal.directory.queries import city_units, outside_bodies
+from kanal.routing.queries import suggest, suggestion_rows
 
 from .. import actions, queries, rules
 from ..forms import InboxFilterForm, StaffEntryForm
@@ -89,6 +90,9 @@ def case_page(request, number: str):
     ).update(read_at=timezone.now())
     show_reporter = queries.can_see_reporter(request.user, case)
     known = [case.reporter.name, case.reporter.phone, case.reporter.email] if case.reporter else []
+    suggestion = (
+        _suggestion(case) if triage and case.state in ("diterima", "diverifikasi") else None
+    )
     return render(
         request,
         "complaints/console/case.html",
@@ -119,25 +123,24 @@ def case_page(request, number: str):
             "redacted": rules.redact_personal_data(case.description, known)
             if triage and not case.public_summary
             else "",
-            "suggestion": _suggestion(case)
-            if triage and case.state in ("diterima", "diverifikasi")
-            else None,
+            "templates": queries.templates_for(case),
+            "reply_text": queries.filled_template(case, request.GET.get("template"))
+            if request.GET.get("template", "").isdigit()
+            else "",
+            "suggestion": suggestion,
+            "routing_rows": suggestion_rows(suggestion) if suggestion else [],
         },
     )
 
 
 def _suggestion(case):
-    from kanal.routing.queries import suggest
-
-    try:
-        return suggest(
-            f"{case.title}\n{case.description}",
-            lat=case.lat,
-            lng=case.lng,
-            category_code=case.category.code if case.category else None,
-        )
-    except Exception:
-        return None
+    """The router's suggestions for a case being triaged."""
+    return suggest(
+        f"{case.title}\n{case.description}",
+        lat=case.lat,
+        lng=case.lng,
+        category_code=case.category.code if case.category else None,
+    )
 
 
 ACTIONS = {

@@ -1,0 +1,215 @@
+"""Open311 GeoReport v2 endpoints (plain Django views); the format is the URL's suffix.
+
+Errors follow the specification: a list of {code, description}, HTTP 404 for what does
+not exist, 403 for a missing or wrong api_key, 400 for other bad input.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from kanal.complaints.rules import TransitionRefused
+from kanal.core import ratelimit
+
+from .. import actions, queries, rules
+from ..rules import Open311Error
+from . import params as p
+from . import represent
+from .render import errors, respond
+
+CHANGESET = "2026-11-28T00:00:00+07:00"  # when this endpoint's behaviour last changed
+
+
+def open311_view(methods=("GET",)):
+    """Check the method and jurisdiction; turn Open311Error into the specification's body."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, fmt, *args, **kwargs):
+            if request.method not in methods:
+                return errors(fmt, 405, "method not allowed", headers={"Allow": ", ".join(methods)})
+            try:
+                p.check_jurisdiction(request.POST if request.method == "POST" else request.GET)
+                return view(request, fmt, *args, **kwargs)
+            except Open311Error as error:
+                return errors(fmt, error.status, error.description, error.code)
+
+        return wrapper
+
+    return decorate
+
+
+def _partner(request):
+    """The partner behind ``api_key`` (403 otherwise), rate limited per key when posting."""
+    raw = p.value(request.POST, "api_key") or p.value(request.GET, "api_key")
+    partner = queries.partner_for_key(raw)
+    if partner is None:
+        raise Open311Error(403, "api_key is missing, wrong or revoked")
+    if request.method == "POST":
+        limit = ratelimit.hit(
+            "open311-post", str(partner.pk), limit=partner.posts_per_hour, window=3600
+        )
+        if not limit.allowed:
+            raise Open311Error(429, f"rate limit reached; retry in {limit.retry_after} seconds")
+    return partner
+
+
+@open311_view()
+def discovery(request, fmt):
+    base = request.build_absolute_uri("/open311/v2/")
+    return respond(
+        fmt,
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": getattr(
+                settings,
+                "KANAL_OPEN311_CONTACT",
+                "Dinas Komunikasi dan Informatika Kota Bandar Lampung",
+            ),
+            "key_service": getattr(
+                settings,
+                "KANAL_OPEN311_KEY_SERVICE",
+                "Ask the Dinas Komunikasi dan Informatika for a partner api_key.",
+            ),
+            "endpoints": [
+                {
+                    "specification": rules.SPECIFICATION,
+                    "url": base,
+                    "changeset": CHANGESET,
+                    "type": getattr(settings, "KANAL_OPEN311_ENDPOINT_TYPE", "production"),
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
+
+
+@open311_view()
+def services(request, fmt):
+    with_metadata = queries.codes_with_attributes()
+    data = [represent.service(c, with_metadata) for c in queries.services()]
+    return respond(fmt, "services", data)
+
+
+@open311_view()
+def service_definition(request, fmt, code):
+    category = queries.service(code)
+    if category is None:
+        raise Open311Error(404, "service_code not found")
+    return respond(fmt, "service_definition", represent.service_definition(category))
+
+
+@open311_view(methods=("GET", "POST"))
+def requests(request, fmt):
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    filters = p.request_filters(request.GET)
+    page, size = p.page_numbers(request.GET)
+    qs = queries.listed_requests(filters).select_related("reporter")
+    # GeoReport v2 caps a response at 1,000 requests; page/page_size (the community
+    # extension) walk through longer lists.
+    cases = qs[(page - 1) * size : page * size]
+    data = [represent.public_request(c, request.build_absolute_uri) for c in cases]
+    return respond(fmt, "service_requests", data)
+
+
+def _post_request(request, fmt):
+    partner = _partner(request)
+    data = p.service_request(request.POST)
+    link = actions.file_service_request(partner=partner, data=data)
+    item = {"service_notice": _("Received. An operator checks every report within 3 working days.")}
+    if getattr(settings, "KANAL_OPEN311_RESPONSE", "id") == "token":
+        item = {"token": link.token, **item}
+    else:
+        item = {"service_request_id": link.complaint.tracking_number, **item}
+    if data.account_id:
+        item["account_id"] = data.account_id
+    return respond(fmt, "service_requests", [item])
+
+
+@open311_view()
+def request_detail(request, fmt, number):
+    case = queries.request_by_id(number)
+    if case is None:
+        raise Open311Error(404, "service_request_id not found")
+    if queries.is_public(case):
+        data = represent.public_request(case, request.build_absolute_uri)
+    else:
+        data = represent.restricted_request(case)
+    return respond(fmt, "service_requests", [data])
+
+
+@open311_view()
+def token(request, fmt, token):
+    link = queries.request_by_token(token)
+    if link is None:
+        raise Open311Error(404, "token not found")
+    item = {"service_request_id": link.complaint.tracking_number, "token": link.token}
+    return respond(fmt, "service_requests", [item])
+
+
+@open311_view(methods=("GET", "POST"))
+def request_updates(request, fmt):
+    """FixMyStreet's servicerequestupdates: a partner reads updates on, and adds updates
+    to, the requests it filed."""
+    partner = _partner(request)
+    if request.method == "POST":
+        return _post_update(request, fmt, partner)
+    tz = timezone.get_default_timezone()
+    start, end = p.value(request.GET, "start_date"), p.value(request.GET, "end_date")
+    start, end = rules.date_window(
+        rules.parse_w3c(start, tz) if start else None,
+        rules.parse_w3c(end, tz, end=True) if end else None,
+        timezone.now(),
+    )
+    data = [
+        {
+            "update_id": u.update_id,
+            "service_request_id": u.service_request_id,
+            "status": u.status,
+            "description": u.description,
+            "updated_datetime": represent.when(u.updated_datetime),
+            "external_status_code": u.detailed_status,
+        }
+        for u in queries.updates_for_partner(partner, start, end)
+    ]
+    return respond(fmt, "service_requests_updates", data)
+
+
+def _post_update(request, fmt, partner):
+    fields = {}
+    for name in ("service_request_id", "update_id", "updated_datetime", "status", "description"):
+        fields[name] = p.value(request.POST, name)
+        if not fields[name] and name != "description":
+            raise Open311Error(400, f"Bad request: {name}")
+    rules.parse_w3c(fields["updated_datetime"], timezone.get_default_timezone())
+    case = queries.request_by_id(fields["service_request_id"])
+    if case is None or not partner.requests.filter(complaint=case).exists():
+        raise Open311Error(404, "service_request_id not found")
+    if len(fields["description"]) > rules.MAX_DESCRIPTION:
+        raise Open311Error(400, "Bad request: description")
+    try:
+        update = actions.record_partner_update(
+            partner=partner,
+            case=case,
+            update_id=fields["update_id"],
+            status=fields["status"],
+            description=fields["description"],
+        )
+    except actions.DuplicateUpdate:
+        raise Open311Error(400, "Bad request: already exists") from None
+    except TransitionRefused:
+        raise Open311Error(400, "Bad request: the request is closed") from None
+    return respond(fmt, "service_request_updates", [{"update_id": update.update_id}])
+
+
+def not_found(request, rest=""):
+    fmt = "json" if rest.endswith(".json") else "xml"
+    return errors(fmt, 404, "no such Open311 resource")

@@ -1,0 +1,21 @@
+"""Every write of the channels app. Grouped by sub-domain; import from here."""
+
+from .citizens import link_contacts  # noqa: F401
+from .health import check_channel_silence  # noqa: F401
+from .inbound import (  # noqa: F401
+    Fetched,
+    apply_inbound_event,
+    record_processing_failure,
+    record_signature_failure,
+    requeue_stale_events,
+    requeue_stale_outbox,
+    retry_inbound_event,
+    store_inbound_event,
+)
+from .outbox import (  # noqa: F401
+    ReplyNotPossible,
+    mark_outbound_failed,
+    mark_outbound_sent,
+    queue_notice,
+    queue_reply,
+)

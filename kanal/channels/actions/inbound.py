@@ -1,0 +1,441 @@
+"""Taking events in: store raw, count rejections, process into contacts, messages and cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kanal import audit
+from kanal.complaints import actions as complaints
+from kanal.complaints import queries as complaint_queries
+from kanal.complaints.models import ContactPreference
+from kanal.complaints.rules import FINAL_STATES, TransitionRefused
+from kanal.core.tasks import enqueue_on_commit
+from kanal.core.uploads import UploadRejected, sanitise_upload
+
+from .. import rules
+from ..models import (
+    Citizen,
+    Contact,
+    Conversation,
+    Direction,
+    EventStatus,
+    InboundEvent,
+    Message,
+    MessageMedia,
+    OutboundMessage,
+    SignatureFailure,
+)
+from .email_threads import email_conversation
+from .outbox import queue_reply
+
+SKIPPED_HEADERS = {"cookie", "authorization"}
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A media file the task downloaded before processing (name, bytes, content type)."""
+
+    name: str
+    content: bytes
+    content_type: str
+
+
+def record_signature_failure(provider: str, reason: str) -> None:
+    """Count a rejected delivery (per provider and day). Nothing of it is stored."""
+    now = timezone.now()
+    day = timezone.localdate(now)
+    updated = SignatureFailure.objects.filter(provider=provider, day=day).update(
+        count=F("count") + 1, last_at=now, last_reason=reason[:100]
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                SignatureFailure.objects.create(
+                    provider=provider, day=day, count=1, last_at=now, last_reason=reason[:100]
+                )
+        except IntegrityError:  # another request created today's row first
+            SignatureFailure.objects.filter(provider=provider, day=day).update(
+                count=F("count") + 1, last_at=now
+            )
+
+
+@transaction.atomic
+def store_inbound_event(
+    *, provider: str, keys: list[str], headers: dict, body: bytes, is_probe: bool = False
+) -> list[int]:
+    """Store an authenticated delivery raw, one row per event key; returns the new row ids.
+
+    Keys already stored (a provider's retry) insert nothing. Each new row is queued for
+    processing after commit.
+    """
+    now = timezone.now()
+    kept_headers = {k: v for k, v in headers.items() if k.lower() not in SKIPPED_HEADERS}
+    new_ids = []
+    for key in dict.fromkeys(keys):  # a body may repeat a key; keep the first
+        event, created = InboundEvent.objects.get_or_create(
+            provider=provider,
+            event_key=key[:255],
+            defaults={
+                "headers": kept_headers,
+                "body": body,
+                "received_at": now,
+                "is_probe": is_probe,
+            },
+        )
+        if created:
+            new_ids.append(event.pk)
+            enqueue_on_commit("kanal.channels.tasks.process_inbound_event", event.pk)
+    return new_ids
+
+
+@transaction.atomic
+def record_processing_failure(event_id: int, error: str) -> InboundEvent:
+    """Keep a failed event visible with its error; it stays until retried."""
+    event = InboundEvent.objects.select_for_update().get(pk=event_id)
+    if event.status == EventStatus.PROCESSED:
+        return event
+    event.status = EventStatus.FAILED
+    event.attempts += 1
+    event.error = error[:4000]
+    event.save(update_fields=["status", "attempts", "error"])
+    return event
+
+
+@transaction.atomic
+def retry_inbound_event(*, actor, event_id: int) -> InboundEvent:
+    """Put a failed event back in the queue (from the console or the admin)."""
+    event = InboundEvent.objects.select_for_update().get(pk=event_id)
+    if event.status == EventStatus.PROCESSED:
+        return event
+    event.status = EventStatus.PENDING
+    event.save(update_fields=["status"])
+    audit.record(
+        "channel.event_retried",
+        actor=actor,
+        obj=event,
+        actor_label="" if actor else "system",
+        data={"provider": event.provider, "key": event.event_key},
+    )
+    enqueue_on_commit("kanal.channels.tasks.process_inbound_event", event.pk)
+    return event
+
+
+def requeue_stale_outbox(older_than) -> int:
+    """Sweep: re-queue outbox messages still queued and untouched since ``older_than``.
+
+    A worker that died between recording and sending leaves them queued; the longest
+    retry backoff is one hour, so callers pass a time well beyond it.
+    """
+    ids = list(
+        OutboundMessage.objects.filter(status="queued", updated_at__lt=older_than).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in ids:
+        enqueue_on_commit("kanal.channels.tasks.send_outbound", pk)
+    return len(ids)
+
+
+def requeue_stale_events(older_than) -> int:
+    """Sweep: re-queue pending events received before ``older_than`` (a worker died)."""
+    ids = list(
+        InboundEvent.objects.filter(
+            status=EventStatus.PENDING, received_at__lt=older_than
+        ).values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        enqueue_on_commit("kanal.channels.tasks.process_inbound_event", pk)
+    return len(ids)
+
+
+# --- processing ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_inbound_event(
+    event_id: int, items: list[rules.InboundItem], fetched: dict[str, Fetched]
+) -> InboundEvent:
+    """Turn one stored event into contacts, messages, cases and status updates.
+
+    Runs in one transaction with the event row locked: the event is marked processed
+    together with what it created, so a crash before commit leaves it pending and a
+    second run finds it processed and does nothing. ``fetched`` holds the media the
+    task downloaded, by media reference.
+    """
+    event = InboundEvent.objects.select_for_update().get(pk=event_id)
+    if event.status == EventStatus.PROCESSED:
+        return event
+    outcomes = []
+    for item in items:
+        if event.is_probe:
+            outcomes.append("probe")
+        elif item.kind == "message":
+            outcomes.append(_take_message(event, item, fetched))
+        elif item.kind == "deleted":
+            marked = Message.objects.filter(
+                provider_message_id=item.message_id, direction=Direction.INBOUND
+            ).update(is_deleted=True)
+            outcomes.append(f"deleted:{marked}")
+        elif item.kind == "status":
+            outcomes.append(f"status:{_apply_status(item)}")
+        else:
+            outcomes.append("ignored")
+    event.status = EventStatus.PROCESSED
+    event.processed_at = timezone.now()
+    event.attempts += 1
+    event.error = ""
+    event.outcome = ", ".join(outcomes)[:200] or "empty"
+    event.save(update_fields=["status", "processed_at", "attempts", "error", "outcome"])
+    return event
+
+
+def _citizen_for(item: rules.InboundItem) -> Citizen:
+    """The same phone number on two channels is one citizen (WhatsApp and SMS)."""
+    if item.phone:
+        citizen = Citizen.objects.filter(phone=item.phone).order_by("pk").first()
+        if citizen:
+            return citizen
+    return Citizen.objects.create(name=item.contact_name[:150], phone=item.phone, email=item.email)
+
+
+def contact_for(item: rules.InboundItem) -> Contact:
+    contact = Contact.objects.filter(channel=item.channel, external_id=item.contact_id).first()
+    if contact is None:
+        contact = Contact.objects.create(
+            channel=item.channel,
+            external_id=item.contact_id,
+            display_name=item.contact_name[:150],
+            phone=item.phone,
+            email=item.email,
+            citizen=_citizen_for(item),
+        )
+    elif item.contact_name and contact.display_name != item.contact_name[:150]:
+        contact.display_name = item.contact_name[:150]
+        contact.save(update_fields=["display_name", "updated_at"])
+    return contact
+
+
+def _conversation_for(contact: Contact, item: rules.InboundItem) -> Conversation:
+    if item.channel == "email":
+        return email_conversation(contact, item)
+    thread = item.thread_key or contact.external_id
+    conversation = (
+        Conversation.objects.select_for_update()
+        .filter(channel=item.channel, thread_key=thread, contact=contact)
+        .order_by("-pk")
+        .first()
+    )
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            contact=contact, channel=item.channel, thread_key=thread
+        )
+    return conversation
+
+
+def _take_message(event: InboundEvent, item: rules.InboundItem, fetched) -> str:
+    if (
+        item.message_id
+        and Message.objects.filter(
+            conversation__channel=item.channel, provider_message_id=item.message_id
+        ).exists()
+    ):
+        return "duplicate"
+    contact = contact_for(item)
+    # One contact's messages are taken one at a time (PostgreSQL row lock), so two
+    # workers cannot each open a conversation, and a case, for the same first message.
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    conversation = _conversation_for(contact, item)
+    sent_at = item.sent_at or event.received_at
+    message = Message.objects.create(
+        conversation=conversation,
+        direction=Direction.INBOUND,
+        kind=item.message_kind,
+        provider_message_id=item.message_id,
+        text=item.text,
+        data=item.data,
+        sent_at=sent_at,
+        event=event,
+    )
+    files = []
+    for ref in item.media:
+        got = fetched.get(ref.ref)
+        if got is None:
+            continue
+        media = MessageMedia(
+            message=message,
+            content_type=got.content_type[:100],
+            original_name=got.name[:200],
+            size=len(got.content),
+        )
+        media.file.save(f"{message.pk}-{len(files)}", ContentFile(got.content), save=False)
+        media.save()
+        files.append((got.name, got.content))
+    if conversation.last_inbound_at is None or sent_at > conversation.last_inbound_at:
+        conversation.last_inbound_at = sent_at
+    conversation.save(update_fields=["last_inbound_at", "updated_at"])
+    return _route(conversation, contact, message, item, files, sent_at)
+
+
+def _describe(message: Message, item: rules.InboundItem) -> str:
+    """The message as case text: its words, plus what came without words."""
+    parts = [item.text] if item.text else []
+    if item.lat is not None and item.lng is not None:
+        parts.append(_("Location: %(lat)s, %(lng)s") % {"lat": item.lat, "lng": item.lng})
+    if item.media:
+        parts.append(_("[%(count)d file(s) attached]") % {"count": len(item.media)})
+    if item.data.get("story_url"):
+        parts.append(
+            _("[reply to or mention in a story: %(url)s]") % {"url": item.data["story_url"]}
+        )
+    return "\n".join(parts) or _("[message without text]")
+
+
+def _case_files(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Only photos and PDFs go to the case; voice notes and others stay on the message."""
+    accepted = []
+    for name, data in files:
+        try:
+            sanitise_upload(name, data)
+        except UploadRejected:
+            continue
+        accepted.append((name, data))
+    return accepted
+
+
+def _route(conversation, contact, message, item, files, sent_at: datetime) -> str:
+    """Reply to an open case, answer chatter, or open a new case."""
+    case = conversation.complaint
+    text = _describe(message, item)
+    if case is not None and case.state not in FINAL_STATES:
+        try:
+            complaints.add_citizen_reply(case=case, body=text, channel=item.channel)
+        except TransitionRefused:
+            pass
+        else:
+            for name, data in _case_files(files):
+                complaints.add_attachment(actor=None, case=case, name=name, data=data)
+            return f"reply:{case.tracking_number}"
+    prefix = getattr(settings, "KANAL_TRACKING_PREFIX", "BL")
+    intent = rules.classify_text(item.text, prefix)
+    if item.channel == "lapor":
+        intent = rules.Intent("report")  # every LAPOR! record is a report
+    has_content = item.media or item.lat is not None or item.data.get("story_url")
+    if not has_content and intent.kind != "report":
+        return _answer_chatter(conversation, intent)
+    citizen = contact.citizen
+    case = complaints.submit_complaint(
+        channel=item.channel,
+        title=item.data.get("title")
+        or rules.title_from(item.text, _("Report through %(channel)s") % {"channel": item.channel}),
+        description=text,
+        lat=item.lat,
+        lng=item.lng,
+        reporter=complaints.ReporterDetails(
+            # A reporter reachable only through the channel still needs a row, so that
+            # the case's updates go back the same way (contact preference "channel").
+            name=contact.display_name
+            or citizen.name
+            or _("%(channel)s user %(id)s") % {"channel": item.channel, "id": contact.external_id},
+            phone=contact.phone or citizen.phone,
+            email=contact.email or citizen.email,
+            contact_preference=ContactPreference.CHANNEL,
+        ),
+        channel_reference=_reply_address(conversation, item),
+        files=_case_files(files),
+        received_at=sent_at,
+    )
+    conversation.complaint = case
+    conversation.save(update_fields=["complaint", "updated_at"])
+    return f"case:{case.tracking_number}"
+
+
+def _reply_address(conversation: Conversation, item: rules.InboundItem) -> str:
+    """Where replies go: the comment to answer on comment threads, else the contact."""
+    if item.message_kind == "comment":
+        return item.data.get("comment_id", "")
+    return conversation.contact.external_id
+
+
+def _answer_chatter(conversation: Conversation, intent: rules.Intent) -> str:
+    """Status queries get the state; greetings get how to report; thanks get nothing."""
+    if intent.kind == "status":
+        case = complaint_queries.find_by_tracking_number(intent.tracking_number)
+        if case is None:
+            body = _("We could not find report %(number)s. Check the number and send it again.") % {
+                "number": intent.tracking_number
+            }
+        else:
+            body = _("Report %(number)s: %(state)s.") % {
+                "number": case.tracking_number,
+                "state": case.get_state_display(),
+            }
+        queue_reply(conversation=conversation, body=body)
+        return f"status:{intent.tracking_number}"
+    if intent.kind == "greeting":
+        queue_reply(
+            conversation=conversation,
+            body=_(
+                "Hello, this is the complaint service of the city of Bandar Lampung. Write "
+                "your report here with the place, and a photo if you have one. To check a "
+                "report, send its number, for example: cek status BL-XXXX-XXXX."
+            ),
+        )
+    return "chatter"
+
+
+def apply_status_to_outbox(provider_message_id: str, status: str, error: str = "") -> int:
+    """Raise the status of outbound messages with that provider id; never lower it."""
+    changed = 0
+    for outbound in OutboundMessage.objects.select_for_update().filter(
+        provider_message_id=provider_message_id
+    ):
+        changed += _raise_status(outbound, status, error)
+    return changed
+
+
+def _raise_status(outbound: OutboundMessage, status: str, error: str = "") -> int:
+    new = rules.merge_status(outbound.status, status)
+    if new == outbound.status:
+        return 0
+    outbound.status, outbound.status_at = new, timezone.now()
+    if new == "failed":
+        outbound.error = error[:2000] or outbound.error
+    outbound.save(update_fields=["status", "status_at", "error", "updated_at"])
+    return 1
+
+
+def _apply_status(item: rules.InboundItem) -> int:
+    if item.message_id:
+        changed = apply_status_to_outbox(item.message_id, item.status, item.error)
+        reference = item.data.get("reference", "")
+        if not changed and reference.startswith("kanal-out-") and reference[10:].isdigit():
+            # The send's response was lost: WhatsApp echoes our reference in statuses.
+            outbound = (
+                OutboundMessage.objects.select_for_update()
+                .filter(pk=int(reference[10:]), provider_message_id__in=["", item.message_id])
+                .first()
+            )
+            if outbound is not None:
+                outbound.provider_message_id = item.message_id
+                outbound.save(update_fields=["provider_message_id", "updated_at"])
+                changed = _raise_status(outbound, item.status, item.error)
+        return changed
+    changed = 0
+    for mid in item.data.get("mids", []):
+        changed += apply_status_to_outbox(mid, item.status, item.error)
+    watermark = item.data.get("watermark")
+    if watermark and item.contact_id:  # Messenger: everything sent before the watermark
+        until = datetime.fromtimestamp(int(watermark) / 1000, tz=UTC)
+        for outbound in OutboundMessage.objects.select_for_update().filter(
+            channel=item.channel, recipient=item.contact_id, sent_at__lte=until
+        ):
+            changed += _raise_status(outbound, item.status)
+    return changed

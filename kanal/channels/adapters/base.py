@@ -1,0 +1,95 @@
+"""What every provider adapter offers: normalise inbound bytes, send a reply, fetch media.
+
+Adapters are thin: a pure ``normalise(body)`` turning the provider's payload into
+:class:`~kanal.channels.rules.InboundItem` objects, and a small httpx client with
+timeouts. They never touch the database; tasks pass their results to actions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+from ..rules import InboundItem, MediaRef
+
+PROBE_PREFIX = "kanal-probe-"  # message ids of synthetic probe events (channel_probe)
+
+
+def setting(name: str, default=""):
+    return getattr(settings, name, default)
+
+
+def timeout() -> httpx.Timeout:
+    return httpx.Timeout(setting("KANAL_CHANNEL_HTTP_TIMEOUT", 10.0), connect=5.0)
+
+
+class ProviderError(Exception):
+    """A provider refused or failed a call. ``temporary``: worth retrying later."""
+
+    def __init__(self, message: str, *, temporary: bool, status: int = 0, code: str = ""):
+        super().__init__(message)
+        self.temporary = temporary
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class OutgoingReply:
+    """What to send: the recipient on the channel, the text and how (text/template/tag)."""
+
+    recipient: str
+    text: str
+    mode: str = "text"  # text, human_agent, template
+    thread_key: str = ""
+    reference: str = ""  # our outbox id, echoed back by providers that support it
+    reference_number: str = ""  # the case's tracking number (e-mail subject tag)
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    content_type: str
+    name: str
+
+
+def raw_key(body: bytes) -> str:
+    """The dedupe key of a body that could not be read: its digest (same bytes, same key)."""
+    return "raw:" + hashlib.sha256(body).hexdigest()
+
+
+def item_digest(data) -> str:
+    """A stable key for a provider item without an id of its own."""
+    import json
+
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def is_probe(item: InboundItem) -> bool:
+    return item.message_id.startswith(PROBE_PREFIX)
+
+
+def raise_for_http(response: httpx.Response, message: str, code: str = "") -> None:
+    """Turn an HTTP error into ProviderError: 429 and 5xx are temporary, others are not."""
+    if response.is_success:
+        return
+    temporary = response.status_code == 429 or response.status_code >= 500
+    raise ProviderError(message, temporary=temporary, status=response.status_code, code=code)
+
+
+def transport_error(exc: httpx.HTTPError) -> ProviderError:
+    """Timeouts and connection failures are temporary."""
+    return ProviderError(f"{type(exc).__name__}: {exc}", temporary=True)
+
+
+__all__ = [
+    "Download",
+    "InboundItem",
+    "MediaRef",
+    "OutgoingReply",
+    "ProviderError",
+    "raw_key",
+]

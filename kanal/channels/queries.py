@@ -1,0 +1,187 @@
+"""Reads: reply windows for the console, a citizen's cases, channel health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from kanal.accounts.queries import scope_for
+from kanal.accounts.rules import Capability
+from kanal.complaints.models import Complaint
+
+from . import rules
+from .models import (
+    ChannelAlert,
+    Citizen,
+    Conversation,
+    EventStatus,
+    InboundEvent,
+    OutboundMessage,
+    OutboxStatus,
+    Provider,
+    SignatureFailure,
+)
+
+
+def has_whatsapp_template() -> bool:
+    return bool((getattr(settings, "KANAL_WHATSAPP_NOTICE_TEMPLATE", {}) or {}).get("name"))
+
+
+def window_for(conversation: Conversation, now: datetime | None = None) -> rules.ReplyWindow:
+    """The reply window of a conversation, with the fallback when it is closed."""
+    citizen = conversation.contact.citizen
+    return rules.reply_window(
+        conversation.channel,
+        conversation.last_inbound_at,
+        now or timezone.now(),
+        has_template=has_whatsapp_template(),
+        phone=conversation.contact.phone or citizen.phone,
+        email=conversation.contact.email or citizen.email,
+    )
+
+
+def conversation_for_case(case: Complaint, channel: str = "") -> Conversation | None:
+    """The conversation a case came from (on ``channel`` when given), newest first."""
+    qs = Conversation.objects.filter(complaint=case).select_related("contact__citizen")
+    if channel:
+        qs = qs.filter(channel=channel)
+    return qs.order_by("-last_inbound_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class ReplyOptions:
+    """What the console shows next to the reply box of a case."""
+
+    channel: str
+    can_answer_now: bool
+    mode: str  # text, human_agent, template, closed, none
+    closes_at: datetime | None
+    fallback: str  # template, sms, email or ""
+
+
+def reply_options_for_case(case: Complaint, now: datetime | None = None) -> ReplyOptions:
+    """Whether the case's channel can be answered now, until when, and the fallback."""
+    conversation = conversation_for_case(case, case.channel)
+    if conversation is None:
+        has_email = bool(case.reporter and case.reporter.email)
+        fallback = "email" if has_email else ""
+        return ReplyOptions(case.channel, False, "none", None, fallback)
+    window = window_for(conversation, now)
+    return ReplyOptions(
+        conversation.channel, window.is_open, window.mode, window.closes_at, window.fallback
+    )
+
+
+def cases_of_citizen(citizen: Citizen):
+    """Every case any of the citizen's contacts started, newest first (for the operator)."""
+    return (
+        Complaint.objects.filter(conversations__contact__citizen=citizen)
+        .distinct()
+        .order_by("-received_at")
+    )
+
+
+# --- health ----------------------------------------------------------------------------
+
+
+def access_channel_health(user) -> None:
+    """Operators and system administrators see channel health; others get 403."""
+    scope = scope_for(user)
+    if not (scope.has(Capability.TRIAGE) or scope.has(Capability.MANAGE_ACCOUNTS)):
+        raise PermissionDenied
+
+
+def quiet_period(provider: str) -> timedelta:
+    periods = getattr(settings, "KANAL_CHANNEL_QUIET_PERIODS", {}) or {}
+    return periods.get(provider, timedelta(hours=24))
+
+
+def configured_providers() -> list[str]:
+    """Providers with credentials configured (the ones expected to receive events)."""
+    return [
+        provider
+        for provider, names in rules.PROVIDER_SETTINGS.items()
+        if all(getattr(settings, name, "") for name in names)
+    ]
+
+
+@dataclass(frozen=True)
+class ChannelHealth:
+    provider: str
+    label: str
+    configured: bool
+    last_event_at: datetime | None
+    events_today: int
+    events_per_day: float  # over the last 7 days
+    signature_failures: int  # last 7 days
+    processing_failures: int  # failed events waiting for a retry
+    pending: int
+    delivery_failures: int  # last 7 days
+    silent: bool
+    alert: ChannelAlert | None
+
+
+def channel_health(now: datetime | None = None) -> list[ChannelHealth]:
+    """One row per provider for the console's "why zero complaints?" table."""
+    now = now or timezone.now()
+    week_ago = now - timedelta(days=7)
+    today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    real = InboundEvent.objects.filter(is_probe=False)
+    stats = {
+        row["provider"]: row
+        for row in real.values("provider").annotate(
+            last=Max("received_at"),
+            week=Count("pk", filter=Q(received_at__gte=week_ago)),
+            today=Count("pk", filter=Q(received_at__gte=today_start)),
+            failed=Count("pk", filter=Q(status=EventStatus.FAILED)),
+            pending=Count("pk", filter=Q(status=EventStatus.PENDING)),
+        )
+    }
+    signature = dict(
+        SignatureFailure.objects.filter(day__gte=week_ago.date())
+        .values("provider")
+        .annotate(n=Sum("count"))
+        .values_list("provider", "n")
+    )
+    delivery: dict[str, int] = {}
+    for channel, n in (
+        OutboundMessage.objects.filter(status=OutboxStatus.FAILED, updated_at__gte=week_ago)
+        .values("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    ):
+        provider = rules.CHANNEL_PROVIDER.get(channel, channel)
+        delivery[provider] = delivery.get(provider, 0) + n
+    alerts = {a.provider: a for a in ChannelAlert.objects.filter(resolved_at__isnull=True)}
+    configured = set(configured_providers())
+    rows = []
+    for provider, label in Provider.choices:
+        row = stats.get(provider, {})
+        last = row.get("last")
+        rows.append(
+            ChannelHealth(
+                provider=provider,
+                label=str(label),
+                configured=provider in configured,
+                last_event_at=last,
+                events_today=row.get("today", 0),
+                events_per_day=round(row.get("week", 0) / 7, 1),
+                signature_failures=signature.get(provider, 0),
+                processing_failures=row.get("failed", 0),
+                pending=row.get("pending", 0),
+                delivery_failures=delivery.get(provider, 0),
+                silent=provider in configured
+                and rules.is_silent(last, now, quiet_period(provider)),
+                alert=alerts.get(provider),
+            )
+        )
+    return rows
+
+
+def failed_events(limit: int = 50):
+    return InboundEvent.objects.filter(status=EventStatus.FAILED).defer("body")[:limit]

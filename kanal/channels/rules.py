@@ -1,0 +1,329 @@
+"""Pure rules of the channels: signatures, normalised items, chatter, reply windows, statuses."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+# --- signatures (verified on the raw body, in constant time) ------------------------------
+
+
+def meta_signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
+    """Meta / WhatsApp Cloud API: ``X-Hub-Signature-256: sha256=<hex HMAC-SHA256>``.
+
+    Meta signs the bytes it sends; hashing a re-serialised JSON would differ, so the
+    caller passes ``request.body`` as received.
+    """
+    if not app_secret or not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len("sha256=") :].strip().lower())
+
+
+def meta_signature(app_secret: str, body: bytes) -> str:
+    """The header value Meta would send for ``body`` (probes and tests)."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+TIKTOK_TOLERANCE = timedelta(minutes=5)  # replays older than this are refused
+
+
+def tiktok_signature_ok(
+    client_secret: str,
+    body: bytes,
+    header: str | None,
+    now: datetime,
+    tolerance: timedelta = TIKTOK_TOLERANCE,
+) -> bool:
+    """TikTok: ``Tiktok-Signature: t=<unix>,s=<hex HMAC-SHA256(secret, "<t>.<body>")>``."""
+    if not client_secret or not header:
+        return False
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    stamp, signature = parts.get("t", ""), parts.get("s", "")
+    if not stamp.isdigit() or not signature:
+        return False
+    if abs(now.timestamp() - int(stamp)) > tolerance.total_seconds():
+        return False
+    expected = hmac.new(
+        client_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
+    return hmac.compare_digest(expected, signature.strip().lower())
+
+
+def tiktok_signature(client_secret: str, body: bytes, now: datetime) -> str:
+    stamp = str(int(now.timestamp()))
+    digest = hmac.new(client_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256)
+    return f"t={stamp},s={digest.hexdigest()}"
+
+
+def shared_secret_ok(expected: str, header: str | None) -> bool:
+    """Telegram's ``X-Telegram-Bot-Api-Secret-Token`` (and the SMS gateway's token)."""
+    if not expected or header is None:
+        return False
+    return hmac.compare_digest(expected.encode(), header.encode())
+
+
+# --- normalised inbound items ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """Where to fetch a file: a provider media id or a URL, with what the provider said."""
+
+    ref: str
+    content_type: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class InboundItem:
+    """One provider event, normalised. ``key`` is its dedupe key within the provider.
+
+    ``kind``: ``message`` (from a citizen), ``deleted`` (the citizen unsent a message),
+    ``status`` (delivery status of our message), ``ignored`` (echo, reaction, ...).
+    """
+
+    key: str
+    kind: str
+    channel: str = ""
+    contact_id: str = ""
+    contact_name: str = ""
+    phone: str = ""
+    email: str = ""
+    thread_key: str = ""
+    message_id: str = ""
+    message_kind: str = "text"
+    text: str = ""
+    sent_at: datetime | None = None
+    lat: float | None = None
+    lng: float | None = None
+    media: tuple[MediaRef, ...] = ()
+    status: str = ""  # for kind == "status": sent, delivered, read, failed
+    error: str = ""
+    data: dict = field(default_factory=dict)
+
+
+# --- chatter ---------------------------------------------------------------------------------
+
+# BL-XXXX-XXXX as issued; citizens also type "bl xxxxxxxx" or "BLXXXX-XXXX".
+TRACKING_PATTERN = re.compile(
+    r"\b([A-Z]{2,4})[-\s]?([0-9A-Z]{4})[-\s]?([0-9A-Z]{4})\b", re.IGNORECASE
+)
+GREETINGS = {
+    "halo",
+    "hallo",
+    "hai",
+    "hi",
+    "hello",
+    "p",
+    "ping",
+    "assalamualaikum",
+    "assalamu'alaikum",
+    "selamat pagi",
+    "selamat siang",
+    "selamat sore",
+    "selamat malam",
+    "pagi",
+    "siang",
+    "sore",
+    "malam",
+    "/start",
+    "start",
+    "tes",
+    "test",
+    "info",
+    "menu",
+}
+THANKS = {
+    "terima kasih",
+    "terimakasih",
+    "makasih",
+    "trims",
+    "thanks",
+    "thank you",
+    "tq",
+    "thx",
+    "ok",
+    "oke",
+    "okay",
+    "baik",
+    "siap",
+    "sip",
+    "mantap",
+    "👍",
+    "🙏",
+}
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # "status", "greeting", "thanks", "report"
+    tracking_number: str = ""
+
+
+def classify_text(text: str, tracking_prefix: str = "BL") -> Intent:
+    """What a message in a conversation without an open case is about.
+
+    A text carrying a tracking number and few other words is a status query; a short
+    greeting or thanks is chatter; anything else reports a problem.
+    """
+    cleaned = " ".join(text.strip().lower().replace("!", " ").replace(".", " ").split())
+    if not cleaned:
+        return Intent("greeting")
+    match = TRACKING_PATTERN.search(text)
+    if match and match.group(1).upper() == tracking_prefix.upper() and len(cleaned.split()) <= 6:
+        number = f"{match.group(1)}-{match.group(2)}-{match.group(3)}".upper()
+        return Intent("status", number)
+    stripped = cleaned.rstrip(",;:?")
+    for word in ("admin", "kak", "min", "pak", "bu"):
+        stripped = stripped.removesuffix(" " + word).strip()
+    if stripped in GREETINGS:
+        return Intent("greeting")
+    if stripped in THANKS or (len(cleaned.split()) <= 4 and any(_has(cleaned, t) for t in THANKS)):
+        return Intent("thanks")
+    return Intent("report")
+
+
+def _has(text: str, phrase: str) -> bool:
+    """``phrase`` as whole words in ``text`` ("ok" is not in "tiktok"); emoji anywhere."""
+    if not phrase.isascii():
+        return phrase in text
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def title_from(text: str, fallback: str) -> str:
+    """A case title from the first line of the citizen's text (at most 80 characters)."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if not first:
+        return fallback
+    return first if len(first) <= 80 else first[:77].rstrip() + "..."
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164 digits with the leading ``+``: ``0812…``/``62812…``/``+62 812…`` → ``+62812…``."""
+    digits = re.sub(r"\D", "", raw or "")
+    if not digits:
+        return ""
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return "+" + digits
+
+
+# --- reply windows ---------------------------------------------------------------------------
+
+# channels.md §0/§1.2/§2.3: WhatsApp 24 h customer-service window then templates only;
+# Messenger/Instagram 24 h standard window, HUMAN_AGENT tag up to 7 days; TikTok
+# user-initiated (Chatwoot codes 48 h, unconfirmed); Telegram, e-mail, SMS: none.
+WINDOWS: dict[str, timedelta] = {
+    "whatsapp": timedelta(hours=24),
+    "facebook": timedelta(hours=24),
+    "instagram": timedelta(hours=24),
+    "tiktok": timedelta(hours=48),
+}
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """Whether the channel can take a free reply now, until when, and what to do otherwise.
+
+    ``mode``: ``text`` (free reply), ``human_agent`` (Messenger/Instagram tag),
+    ``template`` (WhatsApp approved template), or ``closed``. ``fallback`` names the
+    next route when closed: ``template``, ``sms``, ``email`` or ``""`` (none).
+    """
+
+    mode: str
+    closes_at: datetime | None
+    fallback: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.mode in ("text", "human_agent")
+
+
+def reply_window(
+    channel: str,
+    last_inbound_at: datetime | None,
+    now: datetime,
+    *,
+    has_template: bool = False,
+    phone: str = "",
+    email: str = "",
+) -> ReplyWindow:
+    """The reply window of ``channel`` given the citizen's last message."""
+    window = WINDOWS.get(channel)
+    if window is None:
+        return ReplyWindow("text", None)
+    if last_inbound_at is not None and now < last_inbound_at + window:
+        return ReplyWindow("text", last_inbound_at + window)
+    if (
+        channel in ("facebook", "instagram")
+        and last_inbound_at is not None
+        and now < last_inbound_at + HUMAN_AGENT_WINDOW
+    ):
+        return ReplyWindow("human_agent", last_inbound_at + HUMAN_AGENT_WINDOW)
+    if channel == "whatsapp" and has_template:
+        return ReplyWindow("template", None, "template")
+    fallback = "sms" if phone else ("email" if email else "")
+    return ReplyWindow("closed", None, fallback)
+
+
+# --- outbound statuses -----------------------------------------------------------------------
+
+# Status callbacks arrive out of order (WhatsApp may skip "delivered"); keep the highest.
+# A failure outranks "sent" (it came later) but never a delivery or a read.
+STATUS_RANK = {"queued": 0, "sent": 1, "failed": 2, "delivered": 3, "read": 4, "played": 4}
+
+
+def merge_status(current: str, reported: str) -> str:
+    """The status to keep when ``reported`` arrives for a message now at ``current``."""
+    reported = "read" if reported == "played" else reported
+    if reported not in STATUS_RANK:
+        return current
+    return reported if STATUS_RANK[reported] > STATUS_RANK.get(current, 0) else current
+
+
+MAX_SEND_ATTEMPTS = 6
+
+
+def retry_delay(attempts: int) -> timedelta | None:
+    """Backoff after ``attempts`` failed tries with a temporary error; None: give up."""
+    if attempts >= MAX_SEND_ATTEMPTS:
+        return None
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+# --- providers and channels ------------------------------------------------------------------
+
+CHANNEL_PROVIDER = {
+    "whatsapp": "whatsapp",
+    "facebook": "meta",
+    "instagram": "meta",
+    "telegram": "telegram",
+    "tiktok": "tiktok",
+    "sms": "sms",
+    "email": "email",
+    "lapor": "lapor",
+}
+
+# A provider counts as configured (expected to receive events) when these settings are set.
+PROVIDER_SETTINGS = {
+    "whatsapp": ("KANAL_WHATSAPP_TOKEN", "KANAL_WHATSAPP_PHONE_NUMBER_ID"),
+    "meta": ("KANAL_META_APP_SECRET", "KANAL_META_PAGE_TOKEN"),
+    "telegram": ("KANAL_TELEGRAM_BOT_TOKEN", "KANAL_TELEGRAM_SECRET_TOKEN"),
+    "tiktok": ("KANAL_TIKTOK_CLIENT_SECRET", "KANAL_TIKTOK_ACCESS_TOKEN"),
+    "sms": ("KANAL_SMS_GATEWAY_URL", "KANAL_SMS_GATEWAY_SECRET"),
+    "email": ("KANAL_IMAP_HOST",),
+    "lapor": ("KANAL_LAPOR_API_URL",),
+}
+
+
+# --- health ----------------------------------------------------------------------------------
+
+
+def is_silent(last_event_at: datetime | None, now: datetime, quiet_period: timedelta) -> bool:
+    """A configured channel with no event within its quiet period has gone silent."""
+    return last_event_at is None or now - last_event_at > quiet_period

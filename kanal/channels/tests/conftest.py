@@ -1,0 +1,127 @@
+"""Fixtures for the channels tests: the fake provider server, settings, signed posts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from kanal.channels import rules, tasks
+from kanal.channels.models import EventStatus, InboundEvent
+from kanal.complaints.models import CitizenNotice, NoticeStatus
+
+from .fakes.server import (
+    PAGE_TOKEN,
+    SMS_TOKEN,
+    TELEGRAM_TOKEN,
+    TIKTOK_TOKEN,
+    WHATSAPP_TOKEN,
+    FakeProviderServer,
+)
+
+PAYLOADS = Path(__file__).parent / "payloads"
+APP_SECRET = "meta-app-secret"
+TELEGRAM_SECRET = "telegram-secret_token-1"
+TIKTOK_SECRET = "tiktok-client-secret"
+SMS_SECRET = "sms-gateway-secret"
+
+
+def payload(name: str, **replace) -> bytes:
+    """A documented sample payload, with placeholders replaced (``<PSID>`` → a value)."""
+    text = (PAYLOADS / name).read_text()
+    for placeholder, value in replace.items():
+        text = text.replace(placeholder, value)
+    return text.encode()
+
+
+@pytest.fixture
+def fake():
+    with FakeProviderServer() as state:
+        yield state
+
+
+@pytest.fixture
+def channel_settings(settings, fake, tmp_path):
+    settings.KANAL_META_APP_SECRET = APP_SECRET
+    settings.KANAL_META_VERIFY_TOKEN = "meatyhamhock"
+    settings.KANAL_GRAPH_URL = f"{fake.url}/graph"
+    settings.KANAL_WHATSAPP_TOKEN = WHATSAPP_TOKEN
+    settings.KANAL_WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
+    settings.KANAL_META_PAGE_TOKEN = PAGE_TOKEN
+    settings.KANAL_META_PAGE_ID = "682498302938465"
+    settings.KANAL_TELEGRAM_BOT_TOKEN = TELEGRAM_TOKEN
+    settings.KANAL_TELEGRAM_SECRET_TOKEN = TELEGRAM_SECRET
+    settings.KANAL_TELEGRAM_API_URL = f"{fake.url}/telegram"
+    settings.KANAL_TIKTOK_CLIENT_SECRET = TIKTOK_SECRET
+    settings.KANAL_TIKTOK_ACCESS_TOKEN = TIKTOK_TOKEN
+    settings.KANAL_TIKTOK_BUSINESS_ID = "biz-123"
+    settings.KANAL_TIKTOK_API_URL = f"{fake.url}/tiktok"
+    settings.KANAL_SMS_GATEWAY_URL = f"{fake.url}/sms"
+    settings.KANAL_SMS_GATEWAY_TOKEN = SMS_TOKEN
+    settings.KANAL_SMS_GATEWAY_SECRET = SMS_SECRET
+    settings.KANAL_LAPOR_API_URL = f"{fake.url}/lapor"
+    settings.KANAL_LAPOR_TOKEN = "lapor-test-token"
+    settings.KANAL_WHATSAPP_NOTICE_TEMPLATE = {}
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.KANAL_PUBLIC_URL = "https://lapor.example"
+    return settings
+
+
+def signed_headers(provider: str, body: bytes) -> dict:
+    if provider in ("whatsapp", "meta"):
+        return {"HTTP_X_HUB_SIGNATURE_256": rules.meta_signature(APP_SECRET, body)}
+    if provider == "telegram":
+        return {"HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN": TELEGRAM_SECRET}
+    if provider == "tiktok":
+        return {
+            "HTTP_TIKTOK_SIGNATURE": rules.tiktok_signature(TIKTOK_SECRET, body, timezone.now())
+        }
+    if provider == "sms":
+        return {"HTTP_X_KANAL_SMS_TOKEN": SMS_SECRET}
+    raise ValueError(provider)
+
+
+@pytest.fixture
+def post_event(client, channel_settings):
+    """POST a body to a provider's webhook, signed unless headers are given."""
+
+    def post(provider: str, body: bytes, headers: dict | None = None):
+        headers = signed_headers(provider, body) if headers is None else headers
+        return client.post(
+            f"/webhooks/{provider}/", data=body, content_type="application/json", **headers
+        )
+
+    return post
+
+
+def process_pending() -> list[str]:
+    """What the worker does: process every pending event, then every pending notice."""
+    results = [
+        tasks.process_event(pk)
+        for pk in InboundEvent.objects.filter(status=EventStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+    deliver_pending_notices()
+    return results
+
+
+def deliver_pending_notices() -> None:
+    for notice in CitizenNotice.objects.filter(status=NoticeStatus.PENDING).exclude(
+        channel="email"
+    ):
+        tasks.deliver_notice.call(notice.pk)
+
+
+def sent_outbox() -> None:
+    """Send every queued outbox message (replies queued by processing)."""
+    from kanal.channels.models import OutboundMessage
+
+    for pk in OutboundMessage.objects.filter(status="queued").values_list("pk", flat=True):
+        tasks.send_now(pk)
+
+
+def as_json(body: bytes):
+    return json.loads(body)

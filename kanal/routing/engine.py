@@ -1,0 +1,96 @@
+"""One message in, all suggestions out: the pure core behind ``queries.suggest``.
+
+No database: the caller passes the trained model, the compiled keyword index and the
+gazetteer. ``evaluation.py`` calls exactly this function, so the figures it reports are
+the figures of what the verifier sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import rules
+from .classifier import RouterModel, kind_probabilities, prepare, sigmoid, with_oversight
+from .places import Gazetteer, PlaceMatch, extract_place
+
+# Oversight is flagged when Inspektorat is this probable, even if it is not the top
+# unit: a missed misconduct report costs more than a second look (recall first).
+OVERSIGHT_THRESHOLD = 0.2
+
+
+@dataclass(frozen=True)
+class Prediction:
+    unit_probabilities: dict[str, float]
+    unit_code: str
+    unit_confidence: float
+    alternatives: list[tuple[str, float]]
+    matched_phrases: dict[str, list[str]]  # unit → strongest phrases found
+    model_top: tuple[str, float]  # what the model alone prefers, with its probability
+    kind: str
+    kind_confidence: float
+    kind_cues: list[str]
+    oversight: bool
+    oversight_confidence: float
+    place: PlaceMatch
+
+
+def predict(
+    text: str,
+    model: RouterModel,
+    keywords: rules.KeywordIndex,
+    gazetteer: Gazetteer,
+    *,
+    slang: dict[str, str] | None = None,
+    category_unit: str | None = None,
+    category_weight: float = 1.0,
+) -> Prediction:
+    """Suggestions for ``text``. Places are read from the raw text first, then the text is
+    normalised and stemmed for the model. ``category_unit`` (the default unit of the
+    category the citizen chose) counts as one more rule of weight ``category_weight``;
+    landmark unit hints count as rules too."""
+    place = extract_place(text, gazetteer)
+    prepared = prepare(text, slang)
+    found = rules.match_keywords(prepared[0], keywords)
+    scores = rules.keyword_scores(found)
+    for hint in place.unit_hints:
+        scores[hint] = scores.get(hint, 0.0) + 1.0
+    if category_unit:
+        scores[category_unit] = scores.get(category_unit, 0.0) + category_weight
+    unit_margins, kind_margins, oversight_margin = model.margins(prepared)
+    margins = with_oversight(unit_margins, oversight_margin, model.gamma)
+    probabilities = rules.combine_scores(
+        margins, scores, beta=model.beta, temperature=model.temperature
+    )
+    ranked = rules.top_k(probabilities, 3)
+    model_only = rules.softmax(margins, model.temperature)
+    model_top = rules.top_k(model_only, 1)[0]
+    unit_code, unit_conf = ranked[0]
+
+    cues = rules.kind_cues(prepared[0])
+    kind_probs = kind_probabilities(kind_margins, cues, model.kind_temperature)
+    if unit_code == rules.PPID:
+        kind, kind_conf = rules.INFORMASI, unit_conf
+    else:
+        # The unit decides whether this is an information request (ppid ⇔ informasi).
+        kind_probs.pop(rules.INFORMASI, None)
+        total = sum(kind_probs.values()) or 1.0
+        kind, kind_conf = max(kind_probs.items(), key=lambda kv: kv[1])
+        kind_conf = kind_conf / total
+    oversight_conf = max(
+        probabilities.get(rules.INSPEKTORAT, 0.0),
+        sigmoid(oversight_margin / model.oversight_temperature),
+    )
+    return Prediction(
+        unit_probabilities=probabilities,
+        unit_code=unit_code,
+        unit_confidence=unit_conf,
+        alternatives=ranked,
+        matched_phrases={u: rules.strongest_phrases(rows) for u, rows in found.items()},
+        model_top=model_top,
+        kind=kind,
+        kind_confidence=kind_conf,
+        kind_cues=cues,
+        oversight=unit_code == rules.INSPEKTORAT or oversight_conf >= OVERSIGHT_THRESHOLD,
+        oversight_confidence=oversight_conf,
+        place=place,
+    )

@@ -1,0 +1,353 @@
+"""Reads for routing: the suggestions shown on a new case, and neighbouring kelurahan.
+
+``suggest()`` needs the database only for small tables it caches in the process (units,
+categories, auto-apply switches, keywords, gazetteer), refreshed when an action changes
+them (a version number in the shared cache) or after ``CACHE_SECONDS``. The trained
+model is loaded once per process, lazily, under a lock.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+
+from . import rules
+from .classifier import RouterModel
+from .engine import Prediction, predict
+from .places import Gazetteer, GazetteerRow, build_gazetteer
+from .suggestions import (  # noqa: F401 (the interface callers import from here)
+    KindSuggestion,
+    OversightSuggestion,
+    PlaceSuggestion,
+    Suggestions,
+    UnitSuggestion,
+    build_suggestions,
+)
+
+CACHE_SECONDS = 60
+DATA_VERSION_KEY = "routing:data-version"
+# Kelurahan whose boundaries are this close count as neighbours (about 20 m; a degree
+# of latitude is ~111 km, and Bandar Lampung lies at 5° S, so longitude is almost the same).
+NEIGHBOUR_DISTANCE_DEG = 20 / 111_000
+
+
+def model_path() -> Path:
+    return Path(
+        getattr(
+            settings,
+            "KANAL_ROUTING_MODEL_PATH",
+            Path(__file__).resolve().parent / "model" / "router.joblib",
+        )
+    )
+
+
+def data_dir() -> Path:
+    return Path(
+        getattr(settings, "KANAL_ROUTING_DATA_DIR", Path(settings.BASE_DIR) / "data" / "routing")
+    )
+
+
+def operator_threshold() -> float:
+    return float(
+        getattr(settings, "KANAL_ROUTING_OPERATOR_THRESHOLD", rules.DEFAULT_OPERATOR_THRESHOLD)
+    )
+
+
+# --- the model ------------------------------------------------------------------------
+
+_model_lock = threading.Lock()
+_model: dict[str, object] = {}
+
+
+def load_model(path: Path | None = None) -> RouterModel | None:
+    """The trained model from ``path`` (default ``model_path()``), loaded once per process;
+    None when the file does not exist (then suggestions use the rules alone)."""
+    path = path or model_path()
+    key = str(path)
+    if key in _model:
+        return _model[key]  # type: ignore[return-value]
+    with _model_lock:
+        if key not in _model:
+            import joblib
+
+            _model[key] = joblib.load(path) if path.exists() else None
+    return _model[key]  # type: ignore[return-value]
+
+
+def forget_model() -> None:
+    """Drop the loaded model (after ``routing_train`` replaced the file in this process)."""
+    with _model_lock:
+        _model.clear()
+
+
+# --- cached reference data ----------------------------------------------------------------
+
+
+@dataclass
+class RoutingData:
+    keywords: rules.KeywordIndex
+    gazetteer: Gazetteer
+    slang: dict[str, str]
+    units: dict[str, tuple[str, str]]  # code → (short name or name, kind)
+    category_units: dict[str, str]  # category code → default unit code
+    auto_apply: dict[str, tuple[bool, float]]  # category code → (enabled, threshold)
+    loaded_at: float = 0.0
+    version: int = 0
+    sources: list[str] = field(default_factory=list)
+
+
+_data_lock = threading.Lock()
+_data: list[RoutingData] = []
+
+
+def bump_data_version() -> None:
+    """Tell every process to reload keywords, gazetteer and switches (called by actions)."""
+    try:
+        cache.incr(DATA_VERSION_KEY)
+    except ValueError:
+        cache.set(DATA_VERSION_KEY, 1, None)
+
+
+def routing_data() -> RoutingData:
+    """Keywords, gazetteer, slang, units and categories, cached per process."""
+    version = cache.get(DATA_VERSION_KEY, 0)
+    now = time.monotonic()
+    if _data and _data[0].version == version and now - _data[0].loaded_at < CACHE_SECONDS:
+        return _data[0]
+    with _data_lock:
+        fresh = _load_routing_data(version, now)
+        _data[:] = [fresh]
+        return fresh
+
+
+def _load_routing_data(version: int, now: float) -> RoutingData:
+    from kanal.directory.models import Category, Unit
+
+    from . import datafiles
+    from .models import AutoApplySetting, GazetteerEntry, RoutingKeyword
+
+    sources = []
+    keyword_rows = [
+        rules.KeywordRow(unit_code or flow, phrase, weight)
+        for unit_code, flow, phrase, weight in RoutingKeyword.objects.filter(is_active=True)
+        .exclude(unit__is_active=False)
+        .values_list("unit__code", "flow", "phrase", "weight")
+    ]
+    if keyword_rows:
+        sources.append("keywords:database")
+    else:  # tables not loaded yet: the shipped files
+        keyword_rows = datafiles.read_keywords(data_dir() / "keywords.csv")
+        sources.append("keywords:file")
+    gazetteer_rows = [
+        GazetteerRow(
+            name=e.name,
+            kind=e.kind,
+            kelurahan_code=e.kelurahan_code,
+            kecamatan_code=e.kecamatan_code,
+            unit_hint=e.unit_hint.code if e.unit_hint_id else "",
+            needs_prefix=e.needs_prefix,
+            case_sensitive=e.case_sensitive,
+            not_after=e.not_after,
+        )
+        for e in GazetteerEntry.objects.filter(is_active=True).select_related("unit_hint")
+    ]
+    if gazetteer_rows:
+        sources.append("gazetteer:database")
+    else:
+        gazetteer_rows = datafiles.read_gazetteer(data_dir() / "gazetteer.csv")
+        sources.append("gazetteer:file")
+    slang_file = data_dir() / "slang.csv"
+    slang = datafiles.read_slang(slang_file) if slang_file.exists() else None
+    units = {
+        code: (short or name, kind)
+        for code, short, name, kind in Unit.objects.values_list(
+            "code", "short_name", "name", "kind"
+        )
+    }
+    category_units = {
+        code: unit
+        for code, unit in Category.objects.filter(is_active=True).values_list(
+            "code", "default_unit__code"
+        )
+        if unit
+    }
+    auto_apply = {
+        code: (enabled, threshold)
+        for code, enabled, threshold in AutoApplySetting.objects.values_list(
+            "category__code", "enabled", "threshold"
+        )
+    }
+    return RoutingData(
+        keywords=rules.compile_keywords(keyword_rows),
+        gazetteer=build_gazetteer(gazetteer_rows),
+        slang=slang or {},
+        units=units,
+        category_units=category_units,
+        auto_apply=auto_apply,
+        loaded_at=now,
+        version=version,
+        sources=sources,
+    )
+
+
+# --- suggestions --------------------------------------------------------------------------
+
+
+def suggest(
+    text: str,
+    *,
+    lat: float | None = None,
+    lng: float | None = None,
+    category_code: str | None = None,
+) -> Suggestions:
+    """Suggestions for a new case: unit, kind, oversight and place, each with a
+    confidence (0..1) and a short translatable reason.
+
+    ``unit_code`` is a Unit code; ``"ppid"`` (not a unit) means "an information request:
+    the PPID flow"; ``"kelurahan"``/``"kecamatan"`` become the office of the place found
+    (``kel-18-71-01-1003``) when there is one. ``auto_apply_unit`` is true only when the
+    category's auto-apply switch is on and the confidence reaches its threshold.
+    """
+    data = routing_data()
+    model = load_model()
+    category_unit = data.category_units.get(category_code or "")
+    prediction: Prediction = predict(
+        text,
+        model if model is not None else _RULES_ONLY,
+        data.keywords,
+        data.gazetteer,
+        slang=data.slang or None,
+        category_unit=category_unit,
+    )
+    map_place = None
+    if lat is not None and lng is not None:
+        from kanal.wilayah.queries import kelurahan_at
+
+        found = kelurahan_at(lat, lng)
+        if found is not None:
+            map_place = (found.kecamatan.code, found.code)
+    enabled, threshold = data.auto_apply.get(
+        category_code or "", (False, rules.DEFAULT_AUTO_APPLY_THRESHOLD)
+    )
+    return build_suggestions(
+        prediction,
+        units=data.units,
+        model_available=model is not None,
+        category_unit=category_unit,
+        map_place=map_place,
+        auto_apply_enabled=enabled,
+        auto_apply_threshold=threshold,
+        operator_threshold=operator_threshold(),
+    )
+
+
+class _RulesOnlyModel:
+    """Stand-in when no model file exists: every margin 0, so the rules decide."""
+
+    beta, gamma, temperature, kind_temperature, oversight_temperature = 1.0, 0.0, 0.5, 1.0, 1.0
+
+    def margins(self, prepared):
+        return {}, {rules.PENGADUAN: 0.0, rules.ASPIRASI: -0.5}, -1.0
+
+
+_RULES_ONLY = _RulesOnlyModel()
+
+
+def unit_label(code: str) -> str:
+    """A unit's short name for reasons ("Disperkim"); the code when it is unknown."""
+    if code == rules.PPID:
+        return "PPID"
+    data = routing_data()
+    return data.units.get(code, (code, ""))[0]
+
+
+# --- neighbours -----------------------------------------------------------------------------
+
+_neighbour_lock = threading.Lock()
+_neighbours: dict[str, set[str]] = {}
+
+
+def neighbouring_kelurahan(code: str) -> set[str]:
+    """Codes of the kelurahan whose boundary touches, or comes within about 20 m of, the
+    boundary of kelurahan ``code`` (not including ``code``). Computed once per process
+    from the boundaries in the database; unknown codes or missing boundaries give set()."""
+    if not _neighbours:
+        with _neighbour_lock:
+            if not _neighbours:
+                _neighbours.update(_compute_neighbours())
+    return set(_neighbours.get(code, set()))
+
+
+def _compute_neighbours() -> dict[str, set[str]]:
+    from shapely.geometry import shape
+    from shapely.strtree import STRtree
+
+    from kanal.wilayah.models import Kelurahan
+
+    codes, shapes = [], []
+    for code, boundary in Kelurahan.objects.exclude(boundary=None).values_list("code", "boundary"):
+        geometry = shape(boundary if isinstance(boundary, dict) else json.loads(boundary))
+        codes.append(code)
+        shapes.append(geometry.buffer(0) if not geometry.is_valid else geometry)
+    tree = STRtree(shapes)
+    result: dict[str, set[str]] = {code: set() for code in codes}
+    for i, geometry in enumerate(shapes):
+        for j in tree.query(geometry, predicate="dwithin", distance=NEIGHBOUR_DISTANCE_DEG):
+            if int(j) != i:
+                result[codes[i]].add(codes[int(j)])
+    return result
+
+
+def suggestion_rows(suggestions: Suggestions) -> list[dict]:
+    """Rows for the template ``routing/includes/suggestions.html``: label, value as the
+    verifier reads it (unit names, place names), confidence in percent, reason."""
+    from django.utils.translation import gettext as _
+
+    from kanal.wilayah.models import Kecamatan, Kelurahan
+
+    s = suggestions
+    unit = unit_label(s.unit.unit_code)
+    if s.operator_decides:
+        unit = _("operator decides (first guess: %(unit)s)") % {"unit": unit}
+    elif s.auto_apply_unit:
+        unit = _("%(unit)s (applied automatically)") % {"unit": unit}
+    alternatives = ", ".join(unit_label(code) for code, _c in s.unit.alternatives[1:])
+    kinds = {
+        rules.PENGADUAN: _("complaint"),
+        rules.ASPIRASI: _("suggestion (aspirasi)"),
+        rules.INFORMASI: _("request for information"),
+    }
+    place = _("none")
+    if s.place.kelurahan_code:
+        kel = Kelurahan.objects.filter(code=s.place.kelurahan_code).first()
+        place = f"{kel.name}, {kel.kecamatan.name}" if kel else s.place.kelurahan_code
+    elif s.place.kecamatan_code:
+        kec = Kecamatan.objects.filter(code=s.place.kecamatan_code).first()
+        place = kec.name if kec else s.place.kecamatan_code
+    rows = [
+        (_("Unit"), unit, s.unit.confidence, s.unit.reason),
+        (
+            _("Alternatives"),
+            alternatives,
+            s.unit.alternatives[1][1] if len(s.unit.alternatives) > 1 else 0,
+            "",
+        ),
+        (_("Kind"), kinds.get(s.kind.value, s.kind.value), s.kind.confidence, s.kind.reason),
+        (
+            _("Oversight (Inspektorat)"),
+            _("yes") if s.oversight.value else _("no"),
+            s.oversight.confidence,
+            s.oversight.reason,
+        ),
+        (_("Place"), place, s.place.confidence, s.place.reason),
+    ]
+    return [
+        {"label": label, "value": value, "confidence": round(100 * conf), "reason": reason}
+        for label, value, conf, reason in rows
+    ]

@@ -1,0 +1,149 @@
+"""Indonesian text normalisation for routing: pure functions, no Django.
+
+Order matters: places are extracted from the raw text first (``places.py``), then the
+text is folded (lower case, accents and emoji dropped, letters repeated for emphasis
+squeezed), slang and abbreviations are expanded (``yg`` → ``yang``), and only then are
+words stemmed for the classifier, so a stemmer never mangles a place name before the
+gazetteer sees it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The common chat abbreviations and Jakarta-style forms in citizen messages. The
+# editable list lives in data/routing/slang.csv; this is the built-in minimum so the
+# functions work without files (and in table tests).
+DEFAULT_SLANG: dict[str, str] = {
+    "yg": "yang",
+    "gk": "tidak",
+    "ga": "tidak",
+    "gak": "tidak",
+    "nggak": "tidak",
+    "ngga": "tidak",
+    "enggak": "tidak",
+    "tdk": "tidak",
+    "tak": "tidak",
+    "sy": "saya",
+    "aku": "saya",
+    "udh": "sudah",
+    "udah": "sudah",
+    "sdh": "sudah",
+    "dah": "sudah",
+    "blm": "belum",
+    "tlg": "tolong",
+    "tolongin": "tolong",
+    "bgt": "banget",
+    "dgn": "dengan",
+    "dg": "dengan",
+    "utk": "untuk",
+    "krn": "karena",
+    "karna": "karena",
+    "tp": "tapi",
+    "tpi": "tapi",
+    "jg": "juga",
+    "sm": "sama",
+    "dr": "dari",
+    "dri": "dari",
+    "kmrn": "kemarin",
+    "skrg": "sekarang",
+    "skr": "sekarang",
+    "gmn": "bagaimana",
+    "gimana": "bagaimana",
+    "knp": "kenapa",
+    "kpn": "kapan",
+    "dmn": "dimana",
+    "kmn": "kemana",
+    "org": "orang",
+    "rmh": "rumah",
+    "thn": "tahun",
+    "bln": "bulan",
+    "hr": "hari",
+    "jln": "jalan",
+    "jl": "jalan",
+    "pdhl": "padahal",
+    "trs": "terus",
+    "trus": "terus",
+    "lg": "lagi",
+    "aja": "saja",
+    "doang": "saja",
+    "bnyk": "banyak",
+    "byk": "banyak",
+    "sampe": "sampai",
+    "pd": "pada",
+    "kalo": "kalau",
+    "klo": "kalau",
+    "gede": "besar",
+    "dkt": "dekat",
+    "deket": "dekat",
+    "mulu": "terus",
+    "min": "admin",
+    "pak": "bapak",
+    "bpk": "bapak",
+    "bu": "ibu",
+    "dll": "dan lain lain",
+    "ttg": "tentang",
+    "msh": "masih",
+    "bs": "bisa",
+    "bsa": "bisa",
+    "mhn": "mohon",
+    "dpt": "dapat",
+    "dapet": "dapat",
+    "kyk": "kayak",
+    "emg": "memang",
+    "dikit": "sedikit",
+    "nyampah": "buang sampah",
+}
+
+_REPEAT = re.compile(r"(\w)\1{2,}")  # "parahhhh" → "parah"
+_REDUP = re.compile(r"\b(\w+)2\b")  # "kantor2" → "kantor kantor"
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII text: accents removed, emoji and punctuation turned into spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    text = _REPEAT.sub(r"\1\1", text)
+    text = _REDUP.sub(r"\1 \1", text)
+    return " ".join(_NON_WORD.split(text)).strip()
+
+
+def normalise(text: str, slang: dict[str, str] | None = None) -> str:
+    """Folded text with slang and abbreviations expanded: ``"sy gk tau yg mana"`` →
+    ``"saya tidak tau yang mana"``. Deterministic; words not in ``slang`` are kept."""
+    table = DEFAULT_SLANG if slang is None else slang
+    return " ".join(table.get(word, word) for word in fold(text).split())
+
+
+_PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "di", "ter", "ber")
+_SUFFIXES = ("nya", "lah", "kah", "kan", "an", "i")
+
+
+def stem(word: str) -> str:
+    """A light Indonesian stemmer: strips one particle/possessive, one derivational suffix
+    and one common prefix, never leaving fewer than four letters. Crude on purpose: it
+    only has to make "diperbaiki", "memperbaiki" and "perbaiki" share a feature."""
+    for suffix in ("nya", "lah", "kah"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    for suffix in ("kan", "an", "i"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            return word[len(prefix) :]
+    return word
+
+
+def stemmed(normalised_text: str) -> str:
+    """Every word of an already normalised text stemmed (see :func:`stem`)."""
+    return " ".join(stem(w) for w in normalised_text.split())
+
+
+def word_count(text: str) -> int:
+    return len(fold(text).split())
