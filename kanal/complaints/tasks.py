@@ -44,3 +44,12 @@ def sweep_complaint_deadlines() -> dict:
 
     report = sweep_deadlines()
     return {"closed": report.closed, "escalated": report.escalated}
+
+
+@task()
+def route_new_case(case_id: int) -> str:
+    """Apply the router's unit where auto-apply is enabled (see actions.apply_routing)."""
+    from .actions import apply_routing
+
+    decision = apply_routing(case_id)
+    return decision.suggested_value if decision else ""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kanal import audit
+from kanal.core.tasks import enqueue_on_commit
 from kanal.core.uploads import CleanFile, sanitise_upload
 from kanal.wilayah.queries import kelurahan_at
 

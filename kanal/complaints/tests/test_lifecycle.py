@@ -245,3 +245,36 @@ def test_an_information_request_is_handed_to_the_ppid(people):
     assert request.registration_number in notice.body
     with pytest.raises(PermissionDenied):
         actions.hand_to_ppid(actor=people["dpu"], case=make_case())
+
+
+def test_auto_apply_disposes_confident_cases_and_can_be_undone(
+    people, django_capture_on_commit_callbacks
+):
+    from kanal.directory.models import Category
+    from kanal.routing.models import AutoApplySetting, RoutingDecision
+
+    lights = Category.objects.get(code="penerangan-jalan")
+    text = "Lampu jalan mati sudah seminggu di depan masjid, gelap sekali kalau malam."
+    off = make_case(title="Lampu jalan mati", description=text, category=lights)
+    assert actions.apply_routing(off.pk) is None  # not enabled for this category
+    from kanal.routing.actions import save_auto_apply_setting
+
+    with django_capture_on_commit_callbacks(execute=True):  # routing reloads after commit
+        save_auto_apply_setting(
+            actor=people["operator"],
+            setting=AutoApplySetting(category=lights, enabled=True, threshold=0.9),
+        )
+    case = make_case(title="Lampu jalan mati", description=text, category=lights)
+    decision = actions.apply_routing(case.pk)
+    case.refresh_from_db()
+    assert decision.suggested_value == "disperkim"
+    assert case.state == "didisposisikan" and case.unit.code == "disperkim"
+    assert actions.apply_routing(case.pk) is None  # safe to run twice
+    with pytest.raises(PermissionDenied):
+        actions.revert_auto_disposition(actor=people["dpu"], case=case)
+    actions.revert_auto_disposition(actor=people["operator"], case=case)
+    case.refresh_from_db()
+    assert case.state == "diverifikasi" and case.unit is None
+    assert RoutingDecision.objects.get(pk=decision.pk).reverted_at is not None
+    codes = [e.action for e in history_of(case)]
+    assert "complaint.dispose" in codes and "complaint.send_back" in codes

@@ -18,6 +18,7 @@ from kanal.core.queries import describe_due_date
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Unit
 from kanal.directory.queries import city_units, outside_bodies
+from kanal.routing.models import RoutingDecision
 from kanal.routing.queries import suggest, suggestion_rows
 
 from .. import actions, queries, rules
@@ -128,6 +129,11 @@ def case_page(request, number: str):
             if request.GET.get("template", "").isdigit()
             else "",
             "suggestion": suggestion,
+            "auto_decision": RoutingDecision.objects.filter(
+                case_id=case.pk, field="unit", reverted_at__isnull=True
+            ).first()
+            if triage and case.state == "didisposisikan"
+            else None,
             "routing_rows": suggestion_rows(suggestion) if suggestion else [],
         },
     )
@@ -185,6 +191,7 @@ ACTIONS = {
     ),
     "close": lambda r, c, p: actions.close_complaint(actor=r.user, case=c),
     "hand_to_ppid": lambda r, c, p: actions.hand_to_ppid(actor=r.user, case=c),
+    "revert_routing": lambda r, c, p: actions.revert_auto_disposition(actor=r.user, case=c),
     "reply": lambda r, c, p: actions.send_public_reply(
         actor=r.user, case=c, body=_required(p, "text")
     ),
