@@ -29,8 +29,10 @@ OPERATOR_ADMIN_PERMISSIONS = [
     ("wilayah", "view_kecamatan"),
     ("wilayah", "view_kelurahan"),
     ("audit", "view_auditevent"),
-    ("complaints", "view_responsetemplate"), ("complaints", "add_responsetemplate"),
-    ("complaints", "change_responsetemplate"), ("complaints", "delete_responsetemplate"),
+    ("complaints", "view_responsetemplate"),
+    ("complaints", "add_responsetemplate"),
+    ("complaints", "change_responsetemplate"),
+    ("complaints", "delete_responsetemplate"),
 ]
 
 # Admin permissions of PPID officers: the information lists they maintain.

@@ -23,7 +23,7 @@ def home(request):
             "can_ppid": scope.has(Capability.PPID),
             "can_publish": scope.has(Capability.PUBLISH),
             "can_dashboards": scope.has(Capability.DASHBOARDS),
-        "can_channels": scope.has(Capability.TRIAGE) or scope.has(Capability.MANAGE_ACCOUNTS),
+            "can_channels": scope.has(Capability.TRIAGE) or scope.has(Capability.MANAGE_ACCOUNTS),
             "memberships": memberships,
             "worker_age": worker_age,
             "worker_ok": worker_age is not None and worker_age < 180,

@@ -133,6 +133,8 @@ def submit_complaint(
             "kelurahan": kelurahan.code if kelurahan else None,
         },
     )
+    # The router may dispose it at once where operators enabled auto-apply.
+    enqueue_on_commit("kanal.complaints.tasks.route_new_case", case.pk)
     notify_reporter(
         case,
         _("Your report %(number)s has been received") % {"number": case.tracking_number},
