@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kanal.publishing",
     "kanal.channels",
     "kanal.api",
+    "kanal.insights",
     "kanal.console",
     "kanal.portal",
 ]
@@ -251,3 +252,12 @@ KANAL_ROUTING_MODEL_PATH = Path(
         "KANAL_ROUTING_MODEL_PATH", BASE_DIR / "kanal" / "routing" / "model" / "router.joblib"
     )
 )
+
+# Public figures: shown only past a minimum number of cases, over a stated period.
+KANAL_MIN_CASES_FOR_FIGURES = int(os.environ.get("KANAL_MIN_CASES_FOR_FIGURES", "10"))
+KANAL_FIGURES_PERIOD_DAYS = int(os.environ.get("KANAL_FIGURES_PERIOD_DAYS", "365"))
+KANAL_FIGURES_CACHE_SECONDS = int(os.environ.get("KANAL_FIGURES_CACHE_SECONDS", "300"))
+# The channels shown on the home page; each section appears only when configured.
+KANAL_WHATSAPP_DISPLAY_NUMBER = os.environ.get("KANAL_WHATSAPP_DISPLAY_NUMBER", "")
+KANAL_PPID_DESK_ADDRESS = os.environ.get("KANAL_PPID_DESK_ADDRESS", "")
+KANAL_PPID_DESK_HOURS = os.environ.get("KANAL_PPID_DESK_HOURS", "")

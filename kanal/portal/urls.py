@@ -1,8 +1,19 @@
 from django.urls import path
 
-from . import views
+from .views import cases, directory, figures, home, search
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("opd/", directory.unit_list, name="units"),
+    path("opd/<slug:code>/", directory.unit_detail, name="unit"),
+    path("wilayah/", directory.area_list, name="areas"),
+    path("wilayah/<str:code>/", directory.area_detail, name="area"),
+    path("aduan/", cases.case_list, name="cases"),
+    path("aduan/<str:number>/", cases.case_detail, name="case"),
+    path("cari/", search.search, name="search"),
+    path("kinerja/", figures.performance, name="performance"),
+    path("aksesibilitas/", home.accessibility, name="accessibility"),
+    path("privasi/", home.privacy, name="privacy"),
+    path("kontak/", home.contact, name="contact"),
 ]

@@ -1,0 +1,36 @@
+"""Forms of the public website: case filters and search (GET forms, nothing is written)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import queries
+
+
+class CaseFilterForm(forms.Form):
+    """Filters of the public case list; unknown values are reported, not ignored."""
+
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
+    category = forms.ChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = queries.case_filter_choices()
+        everything = [("", _("All"))]
+        self.fields["kecamatan"].choices = everything + choices["kecamatan"]
+        self.fields["kelurahan"].choices = everything + [
+            (code, f"{name} ({kecamatan})") for code, name, kecamatan in choices["kelurahan"]
+        ]
+        self.fields["category"].choices = everything + choices["category"]
+
+    def filters(self) -> queries.CaseFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return queries.CaseFilters(
+            kecamatan=data.get("kecamatan", ""),
+            kelurahan=data.get("kelurahan", ""),
+            category=data.get("category", ""),
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), max_length=100, required=False)

@@ -1,0 +1,1 @@
+"""Public website views: thin reads rendered with templates; nothing here writes."""
