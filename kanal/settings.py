@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,12 +66,15 @@ INSTALLED_APPS = [
     "kanal.channels",
     "kanal.api",
     "kanal.insights",
+    "kanal.privacy",
     "kanal.console",
     "kanal.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kanal.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kanal.core.middleware.ChosenLanguageMiddleware",
@@ -149,6 +153,45 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+# Behind a TLS-terminating proxy, KANAL_PROXY_SSL_HEADER (e.g. HTTP_X_FORWARDED_PROTO) tells
+# Django the request was HTTPS; without it SECURE_SSL_REDIRECT would loop.
+if proxy_ssl_header := os.environ.get("KANAL_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (proxy_ssl_header, "https")
+SECURE_SSL_REDIRECT = env_bool("KANAL_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("KANAL_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KANAL_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("KANAL_HSTS_PRELOAD", False)
+# Forcing HTTPS on the city's sibling subdomains, and preloading, is the domain owner's call.
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, on in (
+        ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", SECURE_HSTS_PRELOAD),
+    )
+    if not on
+]
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
+# Content Security Policy (django-csp 4): nothing inline, nothing third-party.
+KANAL_MAP_TILE_ORIGINS = [o for o in os.environ.get("KANAL_MAP_TILE_ORIGINS", "").split(",") if o]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *KANAL_MAP_TILE_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+KANAL_PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), browsing-topics=()"
+)
 
 # Interface: Indonesian first, English second; display in WIB, store in UTC.
 LANGUAGE_CODE = "id"
@@ -261,3 +304,7 @@ KANAL_FIGURES_CACHE_SECONDS = int(os.environ.get("KANAL_FIGURES_CACHE_SECONDS", 
 KANAL_WHATSAPP_DISPLAY_NUMBER = os.environ.get("KANAL_WHATSAPP_DISPLAY_NUMBER", "")
 KANAL_PPID_DESK_ADDRESS = os.environ.get("KANAL_PPID_DESK_ADDRESS", "")
 KANAL_PPID_DESK_HOURS = os.environ.get("KANAL_PPID_DESK_HOURS", "")
+
+# UU PDP: reporters' personal data is anonymised this many days after a case ends.
+KANAL_PRIVACY_RETENTION_DAYS = int(os.environ.get("KANAL_PRIVACY_RETENTION_DAYS", "730"))
+KANAL_API_CALLS_PER_MINUTE = int(os.environ.get("KANAL_API_CALLS_PER_MINUTE", "120"))

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("kanal.publishing.urls")),
     path("", include("kanal.channels.urls")),
     path("", include("kanal.api.urls")),
+    path("", include("kanal.privacy.urls")),
     path("", include("kanal.portal.urls")),
 ]

@@ -1,20 +1,51 @@
-"""The audit log: one row per action, written in the action's own transaction."""
+"""The audit log: one row per action, written in the action's own transaction.
+
+The log is append-only and tamper-evident (ASVS 16.4.2): every event carries the hash
+of the event before it (``prev_hash``) and its own hash over its content and that link
+(``hash``). Changing, removing or inserting a row breaks the chain, which
+``manage.py verify_audit_chain`` reports. The model refuses updates and deletes; on
+PostgreSQL a trigger (migration 0002) refuses them in the database as well.
+"""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+GENESIS_HASH = "0" * 64  # the "previous hash" of the first event
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised on any attempt to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are never updated")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are never deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("audit events are never updated")
+
+    def bulk_create(self, *args, **kwargs):
+        # Events must be chained one by one (kanal.audit.actions.record_event).
+        raise AppendOnlyError("audit events are written one at a time through audit.record")
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, when, with what data. Never updated or deleted."""
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    # The user row may be deleted later; the event keeps the id and actor_label as they
+    # were (no database constraint, no SET NULL: that would be an UPDATE of the log).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("actor"),
     )
@@ -27,6 +58,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    hash = models.CharField(max_length=64, default="", db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -36,3 +71,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are never deleted")
+
+
+class AuditChainHead(models.Model):
+    """One row: the last event of the chain. Writers lock it so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"audit chain head at {self.last_event_id}"

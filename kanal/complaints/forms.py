@@ -126,6 +126,18 @@ class ReportForm(forms.Form):
             data["name"] = data["phone"] = data["email"] = ""
         return data
 
+    def clean_photo(self):
+        """Refuse an oversized file before anything reads it into memory."""
+        from kanal.core.uploads import max_upload_bytes
+
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB. Send a smaller photo or document.")
+                % {"mb": max_upload_bytes() // (1024 * 1024)}
+            )
+        return photo
+
     @property
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))

@@ -24,3 +24,16 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy: only Kanal may ask for the location; no camera, mic, payment."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if value := getattr(settings, "KANAL_PERMISSIONS_POLICY", ""):
+            response.headers.setdefault("Permissions-Policy", value)
+        return response

@@ -53,10 +53,14 @@ def reset(scope: str, key: str, *, window: int) -> None:
 
 
 def client_ip(request) -> str:
-    """The client address; behind a proxy, the deployment sets KANAL_TRUSTED_PROXY_HEADER."""
+    """The client address; behind a proxy, the deployment sets KANAL_TRUSTED_PROXY_HEADER.
+
+    For a list header (X-Forwarded-For) the rightmost entry is taken: it is the one our
+    own proxy appended; entries to its left come from the client and can be forged.
+    """
     from django.conf import settings
 
     header = getattr(settings, "KANAL_TRUSTED_PROXY_HEADER", "")
     if header and (value := request.META.get(header)):
-        return value.split(",")[0].strip()
+        return value.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")

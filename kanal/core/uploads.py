@@ -51,6 +51,8 @@ def sniff(head: bytes) -> str:
     try:
         with Image.open(io.BytesIO(head)) as im:
             return "image" if im.format else ""
+    except Image.DecompressionBombError:
+        return "image"  # an image, and sanitise_image refuses it
     except (UnidentifiedImageError, OSError):
         # A truncated header can still be an image; let the full decode decide.
         signatures = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF")

@@ -47,7 +47,7 @@ def test_report_to_rated_answer(live_server, browser, page, axe_check, reference
     page.get_by_label("Judul singkat").fill("Jalan berlubang di Jl. Teuku Umar")
     page.get_by_label("Apa yang terjadi?").fill("Lubang besar dekat SD, sudah dua minggu.")
     page.get_by_label("Kelurahan").select_option("18.71.01.1003")
-    page.get_by_label("Surel", exact=True).check()
+    page.get_by_label("E-mail", exact=True).check()
     page.get_by_label("Nama Anda").fill("Rina")
     page.get_by_label("Alamat surel").fill("rina@example.com")
     page.get_by_label(re.compile("Saya setuju")).check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
@@ -9,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from kanal.complaints.rules import TransitionRefused
+from kanal.core import ratelimit
 
 from .. import queries
 from . import cases, reference
@@ -18,9 +20,17 @@ class StaffToken(HttpBearer):
     """``Authorization: Bearer <token>``; the request then acts as the token's owner."""
 
     def authenticate(self, request, token):
+        """A staff token, with limits: failed guesses per address, calls per token."""
+        ip = ratelimit.client_ip(request)
+        if not ratelimit.peek("api-token-fail", ip, limit=20, window=900).allowed:
+            raise HttpError(429, "Too many failed token attempts. Try again in 15 minutes.")
         row = queries.token_for(token)
         if row is None:
+            ratelimit.hit("api-token-fail", ip, limit=20, window=900)
             return None
+        per_minute = getattr(settings, "KANAL_API_CALLS_PER_MINUTE", 120)
+        if not ratelimit.hit("api-token", str(row.pk), limit=per_minute, window=60).allowed:
+            raise HttpError(429, "Too many requests for this token. Slow down.")
         request.user = row.user
         return row.user
 
@@ -78,7 +88,13 @@ def _refused(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    codes = {400: "bad_request", 404: "not_found", 409: "conflict", 422: "invalid"}
+    codes = {
+        400: "bad_request",
+        404: "not_found",
+        409: "conflict",
+        422: "invalid",
+        429: "rate_limited",
+    }
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 

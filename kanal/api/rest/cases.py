@@ -20,6 +20,7 @@ from kanal.complaints.queries import (
     inbox,
     messages_for_staff,
 )
+from kanal.complaints.rules import redact_personal_data
 from kanal.directory.models import Category, Unit
 from kanal.wilayah.models import Kelurahan
 
@@ -76,11 +77,17 @@ def case_out(case: Complaint) -> dict:
 
 def case_detail(user, case: Complaint) -> dict:
     reporter = None
+    description = case.description
     if case.reporter_id and can_see_reporter(user, case):
         r = case.reporter
         reporter = {"name": r.name, "phone": r.phone, "email": r.email}
+    elif not can_see_reporter(user, case):
+        # Like the console: staff who may not see the reporter get personal data masked.
+        r = case.reporter
+        known = [r.name, r.phone, r.email, r.nik] if r else []
+        description = redact_personal_data(case.description, known)
     return case_out(case) | {
-        "description": case.description,
+        "description": description,
         "address": case.address,
         "lat": case.lat,
         "lng": case.lng,

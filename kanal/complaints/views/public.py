@@ -109,7 +109,11 @@ def submitted(request, number: str):
 
 def track(request):
     form = TrackForm(request.GET or None)
-    if form.is_valid():
+    if form.is_valid() and _limit(request, "track", 30, 600):
+        form.add_error(
+            None, _("Too many look-ups from this connection. Try again in a few minutes.")
+        )
+    elif form.is_valid():
         case = queries.find_by_tracking_number(form.cleaned_data["number"])
         if case is not None:
             return redirect("complaints:track_case", number=case.tracking_number)
