@@ -210,6 +210,16 @@ def test_unknown_path_and_format_answer_in_the_specification_shape(client, db):
 def test_control_characters_never_break_the_xml(client, public_case):
     from kanal.complaints.models import Complaint
 
-    Complaint.objects.filter(pk=public_case.pk).update(public_summary="Lubang\x00\x07 <b>&</b>")
+    Complaint.objects.filter(pk=public_case.pk).update(
+        public_summary="Lubang\x01\x07 <b>&</b>"
+    )  # no NUL: PostgreSQL refuses it
     root = get_xml(client, f"requests/{public_case.tracking_number}")
     assert root.findtext("request/description") == "Lubang <b>&</b>"
+
+
+def test_nul_characters_get_the_specifications_400_not_a_500(client, public_case):
+    response = client.get("/open311/v2/requests.json", {"service_code": "jalan\x00rusak"})
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
+    rest = client.get("/api/v1/cases", {"q": "a\x00b"}, HTTP_AUTHORIZATION="Bearer x")
+    assert rest.status_code == 400 and rest.json()["code"] == "bad_request"
