@@ -21,6 +21,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 schema.config.phases.coverage.enabled = False
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go straight to the WSGI app, whose request_finished signal closes the database
+    connection; inside the test's transaction on PostgreSQL that ends the test's own
+    connection. Django's test client disconnects the same handlers; so do we."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def operator_token(reference_data, staff_factory):
     user = staff_factory("schemathesis", [("operator", "diskominfo")])
