@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kanal_test_$(shell date +%s)_$$$$
 
 .PHONY: help run setup test test-pg test-browser test-all lint format otp i18n i18n-check clean \
-	bench routing-model
+	bench faults routing-model
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -81,8 +81,13 @@ i18n: $(STAMP)  ## extract strings into the Indonesian catalogues (needs GNU get
 i18n-check: i18n  ## fail if a user-visible string has no Indonesian translation
 	$(BIN)/python -m kanal.core.i18n_check kanal/locale/id/LC_MESSAGES/django.po $$(ls kanal/*/locale/id/LC_MESSAGES/django.po 2>/dev/null)
 
-bench: $(STAMP)  ## routing figures, cross-validated, beside the baseline (~2 min)
-	$(BIN)/python bench/routing/eval.py
+bench: $(STAMP)  ## intake, webhooks, scale (100k; FULL=1 adds 1M), pages, routing (~15 min)
+	@$(MANAGE) compile_translations -v0
+	$(BIN)/python bench/run_all.py $(if $(FULL),--full)
+
+faults: $(STAMP)  ## kill the worker, the web server, restart PostgreSQL; totals table (~6 min)
+	@$(MANAGE) compile_translations -v0
+	$(BIN)/python tests/faults/run.py
 
 routing-model: $(STAMP)  ## rebuild kanal/routing/model/router.joblib from data/routing/
 	$(MANAGE) routing_train

@@ -121,7 +121,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A connection broken by a database restart is replaced on the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A task still RUNNING after this lease lost its worker (killed); it is queued again.
+KANAL_TASK_LEASE_SECONDS = int(os.environ.get("KANAL_TASK_LEASE_SECONDS", "900"))
+KANAL_TASK_MAX_ATTEMPTS = int(os.environ.get("KANAL_TASK_MAX_ATTEMPTS", "5"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -9,7 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import schedule, tasks
+        from . import recovery, schedule, tasks
 
         # The worker proves it is alive once a minute; the console shows the age.
         schedule.register("core.heartbeat", tasks.record_heartbeat, timedelta(minutes=1), "worker")
+        # django_tasks_db leaves a killed worker's task RUNNING for ever; re-queue it.
+        schedule.register(
+            "core.requeue_abandoned_tasks", recovery.requeue_abandoned_tasks, timedelta(minutes=5)
+        )

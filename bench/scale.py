@@ -1,0 +1,325 @@
+"""Inbox and dashboards at scale: 100,000 and 1,000,000 cases on PostgreSQL.
+
+    .venv/bin/python bench/scale.py [--sizes 100000] [--full] [--repeat 25]
+
+Cases are BULK INSERTED with PostgreSQL COPY (not through submit_complaint: a million
+actions with audit events would take hours and measure intake, not reading). The
+rows are realistic in shape: two years of received dates with growth towards today,
+units and kelurahan drawn with a skewed (Zipf-like) distribution, states by age (old
+cases mostly closed, recent ones open), due dates 5-14 working-ish days after receipt,
+Indonesian titles and descriptions built from a vocabulary of common complaints.
+
+Timed (p50/p95 over ``--repeat`` runs, warm cache, first page of 50 plus the count as
+the console's paginator does): the inbox's common filters through
+``kanal.complaints.queries.inbox`` with ``InboxFilters``, the filter-menu counts, the
+console case page (in-process Django client, a verified operator), the public unit
+figures (``kanal.insights.queries``, cold and cached) and full-text search. The
+baseline is a primary-key lookup of one case (the cheapest read) in the same run; the
+ratio of 1M to 100k time shows how each grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import Stack, percentile, table
+
+TARGET_P95_MS = 150.0
+PROBLEMS = [
+    ("Lampu jalan mati", "lampu penerangan jalan umum mati sejak beberapa hari, gelap"),
+    ("Jalan berlubang", "jalan rusak berlubang besar membahayakan pengendara motor"),
+    ("Sampah menumpuk", "sampah tidak diangkut seminggu menumpuk dan berbau busuk"),
+    ("Drainase tersumbat", "saluran air tersumbat sehingga banjir saat hujan deras"),
+    ("Pungutan liar", "ada pungutan liar saat mengurus surat di kantor kelurahan"),
+    ("Air PDAM tidak mengalir", "air bersih tidak mengalir tiga hari di rumah warga"),
+    ("Pohon tumbang", "pohon besar tumbang menutup jalan dan kabel listrik"),
+    ("Pelayanan KTP lambat", "pembuatan KTP elektronik sudah sebulan belum selesai"),
+    ("Parkir liar", "parkir liar di trotoar mengganggu pejalan kaki dan macet"),
+    ("Anjing liar", "banyak anjing liar berkeliaran dan menggigit anak sekolah"),
+    ("Puskesmas antre panjang", "antrean di puskesmas sangat panjang dan dokter tidak ada"),
+    ("Sekolah pungut biaya", "sekolah negeri memungut biaya seragam yang mahal"),
+]
+PLACES = ["Jl. Teuku Umar", "Jl. Sudirman", "Jl. Kartini", "Pasar Tugu", "Way Halim", "Rajabasa"]
+STATE_BY_AGE = [  # (max age in days, [(state, weight)])
+    (14, [("diterima", 25), ("diverifikasi", 15), ("didisposisikan", 35), ("ditindaklanjuti", 15),
+          ("selesai", 8), ("ditunda", 2)]),
+    (60, [("didisposisikan", 15), ("ditindaklanjuti", 15), ("selesai", 25), ("ditutup", 40),
+          ("bukan_wewenang", 3), ("ditolak", 2)]),
+    (10_000, [("ditutup", 88), ("selesai", 3), ("didisposisikan", 2), ("bukan_wewenang", 4),
+              ("ditolak", 2), ("digabung", 1)]),
+]  # fmt: skip
+CHANNELS = [("web", 30), ("whatsapp", 40), ("instagram", 8), ("facebook", 5), ("sms", 5),
+            ("phone", 5), ("walk_in", 4), ("lapor", 3)]  # fmt: skip
+
+
+def zipf_weights(n: int, s: float = 1.1) -> list[float]:
+    return [1 / (k + 1) ** s for k in range(n)]
+
+
+def generate(n: int, start_no: int, refs: dict, rng: random.Random):
+    """Yield COPY rows for ``n`` cases (see the module docstring for the distribution)."""
+    now = datetime.now(UTC)
+    units, kels, cats = refs["units"], refs["kelurahan"], refs["categories"]
+    uw, kw = zipf_weights(len(units)), zipf_weights(len(kels), 0.6)
+    chans, cw = zip(*CHANNELS, strict=True)
+    for i in range(start_no, start_no + n):
+        # Growth: more cases recently (square-root shape over two years).
+        age = 730 * (1 - rng.random() ** 0.7)
+        received = now - timedelta(days=age, seconds=rng.randrange(86_400))
+        for max_age, weights in STATE_BY_AGE:
+            if age <= max_age:
+                states, sw = zip(*weights, strict=True)
+                break
+        state = rng.choices(states, sw)[0]
+        unit = rng.choices(units, uw)[0] if state not in ("diterima", "diverifikasi") else None
+        kel_id, kec_id = rng.choices(kels, kw)[0]
+        title, desc = PROBLEMS[i % len(PROBLEMS)]
+        place = PLACES[i % len(PLACES)]
+        due = (received + timedelta(days=rng.randint(5, 14))).date()
+        done = state in ("selesai", "ditutup")
+        yield (
+            f"BL-{i:09X}", "pengaduan", f"{title} di {place}",
+            f"{desc} di {place} dekat rumah nomor {i % 97}.",
+            rng.choice(cats), kec_id, kel_id, "", chans and rng.choices(chans, cw)[0], "",
+            rng.random() < 0.2, rng.random() < 0.7, rng.random() < 0.01, "", "", state, unit,
+            "", "", received, received, received, received + timedelta(days=2) if unit else None,
+            received + timedelta(days=6) if done else None,
+            received + timedelta(days=7) if done else None,
+            received + timedelta(days=10) if state == "ditutup" else None,
+            due, "verify", received.date(), due + timedelta(days=30), 0, 0,
+            rng.randint(1, 5) if state == "ditutup" and rng.random() < 0.3 else None, "",
+        )  # fmt: skip
+
+
+COLUMNS = [
+    "tracking_number",
+    "kind",
+    "title",
+    "description",
+    "category_id",
+    "kecamatan_id",
+    "kelurahan_id",
+    "address",
+    "channel",
+    "channel_reference",
+    "is_anonymous",
+    "is_confidential",
+    "is_oversight",
+    "public_title",
+    "public_summary",
+    "state",
+    "unit_id",
+    "referred_to",
+    "state_reason",
+    "received_at",
+    "created_at",
+    "updated_at",
+    "disposed_at",
+    "completed_at",
+    "followed_up_at",
+    "closed_at",
+    "due_date",
+    "due_basis",
+    "clock_started_on",
+    "ceiling_date",
+    "escalation_level",
+    "reopen_count",
+    "rating",
+    "rating_comment",
+]
+
+
+def bulk_insert(target: int, refs: dict) -> float:
+    """COPY cases until the table holds ``target``; returns seconds taken."""
+    from django.db import connection
+
+    from kanal.complaints.models import Complaint
+
+    have = Complaint.objects.count()
+    if have >= target:
+        return 0.0
+    rng = random.Random(target)
+    t0 = time.perf_counter()
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.cursor() as cur:
+        sql = f"COPY complaints_complaint ({', '.join(COLUMNS)}) FROM STDIN"
+        with cur.copy(sql) as copy:
+            for row in generate(target - have, have, refs, rng):
+                copy.write_row(row)
+    raw.commit()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE complaints_complaint")
+    return time.perf_counter() - t0
+
+
+def timed(fn, repeat: int, warm: bool = True) -> list[float]:
+    if warm:
+        fn()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def scenarios(refs: dict) -> dict:
+    from django.core.cache import cache
+
+    from kanal.complaints import queries
+    from kanal.complaints.models import Complaint
+    from kanal.insights import queries as insights
+
+    operator, officer, client = refs["operator"], refs["officer"], refs["client"]
+    sample = Complaint.objects.filter(state="didisposisikan").order_by("-received_at").first()
+    number = sample.tracking_number
+    busiest = refs["busiest_unit"]
+
+    def page(user, **filters):
+        def run():
+            qs = queries.inbox(user, queries.InboxFilters(**filters))
+            qs.count()
+            return list(qs[:50])
+
+        return run
+
+    def case_page():
+        response = client.get(f"/console/aduan/{number}/", HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, response.status_code
+
+    def figures_cold():
+        cache.clear()
+        insights.figures_by_unit()
+
+    return {
+        "baseline: case by pk": lambda: Complaint.objects.get(pk=sample.pk),
+        "inbox: open (operator)": page(operator),
+        "inbox: state=didisposisikan": page(operator, state="didisposisikan"),
+        "inbox: unit officer's own": page(officer),
+        "inbox: unit filter": page(operator, unit=busiest),
+        "inbox: kecamatan filter": page(operator, kecamatan=refs["kecamatan"]),
+        "inbox: overdue": page(operator, sla="overdue"),
+        "inbox: channel=whatsapp": page(operator, channel="whatsapp"),
+        "inbox: counts (filter menu)": lambda: queries.inbox_counts(operator),
+        "search: 'lampu jalan'": page(operator, q="lampu jalan", open_only=False),
+        "search: 'pungutan liar'": page(operator, q="pungutan liar"),
+        "case page (console)": case_page,
+        "unit figures (cached)": lambda: insights.figures_by_unit(),
+        "unit figures (cold)": figures_cold,
+    }
+
+
+def prepare() -> dict:
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kanal.accounts import actions as accounts
+    from kanal.directory.models import Category, Unit
+    from kanal.wilayah.models import Kelurahan
+
+    units = list(Unit.objects.order_by("pk").values_list("pk", flat=True))
+    operator = accounts.create_staff(actor=None, username="ops", password="bench-" + "p" * 20)
+    accounts.add_membership(
+        actor=None, user=operator, unit=Unit.objects.get(code="diskominfo"), role="operator"
+    )
+    busiest = Unit.objects.get(pk=units[0])
+    officer = accounts.create_staff(actor=None, username="officer", password="bench-" + "p" * 20)
+    accounts.add_membership(actor=None, user=officer, unit=busiest, role="unit_officer")
+    device = TOTPDevice.objects.create(user=operator, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(operator)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    kels = list(Kelurahan.objects.values_list("pk", "kecamatan_id"))
+    first_kel = Kelurahan.objects.select_related("kecamatan").get(pk=kels[0][0])
+    return {
+        "units": units,
+        "kelurahan": kels,
+        "categories": list(Category.objects.values_list("pk", flat=True)),
+        "operator": operator,
+        "officer": officer,
+        "client": client,
+        "busiest_unit": busiest.code,
+        "kecamatan": first_kel.kecamatan.code,
+    }
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--full", action="store_true", help="100,000 and 1,000,000")
+    parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--explain", action="store_true", help="print the slow query plans")
+    args = parser.parse_args(argv)
+    sizes = [100_000, 1_000_000] if args.full else [int(s) for s in args.sizes.split(",")]
+    results: dict[int, dict[str, list[float]]] = {}
+    with Stack(name="scale") as stack:
+        stack.django()
+        refs = prepare()
+        for size in sizes:
+            took = bulk_insert(size, refs)
+            print(f"{size:,} cases in place (COPY took {took:.0f}s)", flush=True)
+            results[size] = {}
+            for name, fn in scenarios(refs).items():
+                cold = "cold" in name
+                repeat = (1 if size > 200_000 else 3) if cold else args.repeat
+                results[size][name] = timed(fn, repeat, warm=not cold)
+                t = results[size][name]
+                print(
+                    f"  {name:32} p50 {percentile(t, 50) * 1000:8.1f} ms  "
+                    f"p95 {percentile(t, 95) * 1000:8.1f} ms",
+                    flush=True,
+                )
+            if args.explain:
+                explain(refs)
+    names = list(results[sizes[0]])
+    headers = ["query", *[f"p95 ms @{s // 1000}k" for s in sizes]]
+    if len(sizes) > 1:
+        headers.append(f"growth {sizes[-1] // 1000}k/{sizes[0] // 1000}k")
+    headers.append("x baseline")
+    rows = []
+    misses = []
+    for name in names:
+        p95s = [percentile(results[s][name], 95) * 1000 for s in sizes]
+        base = percentile(results[sizes[-1]]["baseline: case by pk"], 95) * 1000
+        row = [name, *[f"{v:.1f}" for v in p95s]]
+        if len(sizes) > 1:
+            row.append(f"{p95s[-1] / p95s[0]:.1f}x")
+        row.append(f"{p95s[-1] / base:.0f}")
+        rows.append(row)
+        if name.startswith(("inbox", "search")) and p95s[-1] >= TARGET_P95_MS:
+            misses.append(f"{name} {p95s[-1]:.0f} ms")
+    print()
+    print(table(rows, headers))
+    summary = f"inbox/search p95 at {sizes[-1]:,}: " + (
+        "all < 150 ms" if not misses else "over 150 ms: " + "; ".join(misses)
+    )
+    print(summary)
+    return {"name": "scale", "rows": rows, "met": not misses, "summary": summary}
+
+
+def explain(refs: dict) -> None:
+    from kanal.complaints import queries
+
+    for label, filters in [
+        ("open", {}),
+        ("overdue", {"sla": "overdue"}),
+        ("search", {"q": "lampu jalan", "open_only": False}),
+    ]:
+        qs = queries.inbox(refs["operator"], queries.InboxFilters(**filters))[:50]
+        print(f"--- plan: {label}")
+        print(qs.explain(analyze=True))
+
+
+if __name__ == "__main__":
+    main()
