@@ -112,6 +112,31 @@ def require(user, capability: str, case: Complaint) -> None:
     raise PermissionDenied
 
 
+def may_handle(user, case: Complaint) -> bool:
+    """Whether ``user`` handles ``case`` for its unit or area (the yes/no of require)."""
+    try:
+        require(user, "handle", case)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def due_date_text(case: Complaint) -> str:
+    """The running deadline explained in words ('' when no clock runs)."""
+    from kanal.core.queries import describe_due_date
+
+    if not (case.due_date and case.clock_started_on):
+        return ""
+    basis_state = {
+        "verify": "diterima",
+        "follow_up": "didisposisikan",
+        "review": "ditindaklanjuti",
+        "auto_close": "selesai",
+    }.get(case.due_basis, "")
+    days = rules.clock_for(basis_state, deadlines()).working_days
+    return describe_due_date(case.clock_started_on, days)
+
+
 # --- the inbox ---------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from kanal import audit
 
 from ..models import CaseMessage, Complaint, FollowUp, MessageKind, State
-from ..queries import require
+from ..queries import may_handle, require
 from ..rules import Action, TransitionRefused
 from .common import locked, notify_reporter, notify_staff, transition
 
@@ -270,7 +270,8 @@ def merge_complaints(*, actor, duplicate: Complaint, into: Complaint) -> Complai
 @transaction.atomic
 def send_public_reply(*, actor, case: Complaint, body: str) -> CaseMessage:
     """A message to the reporter (and to reporters of merged cases) through their channels."""
-    require(actor, "triage" if not _handles(actor, case) else "handle", case)
+    if not may_handle(actor, case):
+        require(actor, "triage", case)
     message = CaseMessage.objects.create(
         complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body
     )
@@ -282,18 +283,10 @@ def send_public_reply(*, actor, case: Complaint, body: str) -> CaseMessage:
     return message
 
 
-def _handles(actor, case) -> bool:
-    try:
-        require(actor, "handle", case)
-    except Exception:
-        return False
-    return True
-
-
 @transaction.atomic
 def add_internal_note(*, actor, case: Complaint, body: str) -> CaseMessage:
     """A note for staff only; never sent or shown to the reporter or the public."""
-    if not _handles(actor, case):
+    if not may_handle(actor, case):
         require(actor, "triage", case)
     message = CaseMessage.objects.create(
         complaint=case, kind=MessageKind.INTERNAL_NOTE, author=actor, body=body

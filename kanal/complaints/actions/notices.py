@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kanal import audit
 
-from ..models import CitizenNotice, NoticeStatus
+from ..models import CitizenNotice, NoticeStatus, StaffNotification
 
 
 @transaction.atomic
@@ -33,3 +33,10 @@ def record_notice_result(
         data={"notice": notice.pk, "provider_reference": provider_reference, "error": error[:200]},
     )
     return notice
+
+
+def mark_notifications_read(*, user, case) -> int:
+    """The staff member opened the case: their notifications about it are read."""
+    return StaffNotification.objects.filter(user=user, complaint=case, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

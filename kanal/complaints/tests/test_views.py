@@ -213,3 +213,27 @@ def test_operator_starts_a_reply_from_a_template(
     assert f"Laporan {case.tracking_number} (Jalan berlubang di depan SD) sedang" in page
     assert ">Terima kasih</option>" in page
     assert f">{other_state.name}</option>" not in page  # a template for another state
+
+
+def test_opening_a_case_reads_its_notifications_and_explains_the_deadline(
+    client, reference_data, staff_factory, login_verified
+):
+    from django.utils import translation
+
+    from kanal.complaints.models import StaffNotification
+    from kanal.complaints.queries import due_date_text
+
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    dpu = staff_factory("dpu", [("unit_officer", "dpu")])
+    case = make_case()
+    actions.dispose_complaint(actor=operator, case=case, unit=unit("dpu"))
+    notification = StaffNotification.objects.get(user=dpu, complaint=case)
+    assert notification.read_at is None
+    login_verified(dpu)
+    page = client.get(reverse("complaints:console_case", args=[case.tracking_number]))
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    case.refresh_from_db()
+    with translation.override("id"):
+        expected = due_date_text(case)
+    assert expected.startswith("5 hari kerja sejak") and expected in page.content.decode()

@@ -7,14 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kanal.accounts.decorators import staff_required
 from kanal.accounts.queries import scope_for
 from kanal.accounts.rules import Capability
-from kanal.core.queries import describe_due_date
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Unit
 from kanal.directory.queries import city_units, outside_bodies
@@ -24,7 +22,7 @@ from kanal.routing.queries import suggest, suggestion_rows
 from .. import actions, queries, rules
 from ..forms import InboxFilterForm, StaffEntryForm
 from ..models import Attachment, StaffNotification
-from .public import _working_days, case_inputs
+from .public import case_inputs
 
 
 @staff_required
@@ -81,14 +79,8 @@ def case_page(request, number: str):
     case = queries.access_complaint(request.user, number)
     scope = scope_for(request.user)
     triage = scope.has(Capability.TRIAGE)
-    try:
-        queries.require(request.user, "handle", case)
-        handles = True
-    except PermissionDenied:
-        handles = False
-    StaffNotification.objects.filter(
-        user=request.user, complaint=case, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    handles = queries.may_handle(request.user, case)
+    actions.mark_notifications_read(user=request.user, case=case)
     show_reporter = queries.can_see_reporter(request.user, case)
     known = [case.reporter.name, case.reporter.phone, case.reporter.email] if case.reporter else []
     suggestion = (
@@ -100,9 +92,7 @@ def case_page(request, number: str):
         {
             "case": case,
             "sla": queries.sla_of(case),
-            "due_text": describe_due_date(case.clock_started_on, _working_days(case))
-            if case.due_date and case.clock_started_on
-            else "",
+            "due_text": queries.due_date_text(case),
             "show_reporter": show_reporter,
             # Staff who may not see the reporter read the description with personal data masked.
             "description": case.description

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kanal.core import ratelimit
-from kanal.core.queries import describe_due_date
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Category
 from kanal.wilayah.models import Kelurahan
@@ -139,9 +138,7 @@ def track_case(request, number: str):
     context = {
         "case": case,
         "verified": verified,
-        "due_text": describe_due_date(case.clock_started_on, _working_days(case))
-        if case.due_date and case.clock_started_on
-        else "",
+        "due_text": queries.due_date_text(case),
         "public_messages": queries.public_messages(case),
         "code_form": CodeForm(),
         "has_contact": bool(case.reporter_id and case.reporter.contact_preference != "none"),
@@ -156,18 +153,6 @@ def track_case(request, number: str):
             "can_reopen": case.state in ("selesai", "ditutup"),
         }
     return render(request, "complaints/track_case.html", context)
-
-
-def _working_days(case) -> int:
-    from ..rules import clock_for
-
-    basis_state = {
-        "verify": "diterima",
-        "follow_up": "didisposisikan",
-        "review": "ditindaklanjuti",
-        "auto_close": "selesai",
-    }.get(case.due_basis, "")
-    return clock_for(basis_state, queries.deadlines()).working_days
 
 
 @require_POST
