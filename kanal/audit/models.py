@@ -1,10 +1,14 @@
 """The audit log: one row per action, written in the action's own transaction.
 
-The log is append-only and tamper-evident (ASVS 16.4.2): every event carries the hash
-of the event before it (``prev_hash``) and its own hash over its content and that link
-(``hash``). Changing, removing or inserting a row breaks the chain, which
-``manage.py verify_audit_chain`` reports. The model refuses updates and deletes; on
-PostgreSQL a trigger (migration 0002) refuses them in the database as well.
+The log is append-only and tamper-evident (ASVS 16.4.2). An action inserts its event
+*unsealed*: no lock, so concurrent actions never wait for each other. A sealer
+(``kanal.audit.actions.seal_pending``, every few seconds from the scheduler) then gives
+each committed event its place in the chain (``seq``), the hash of the event before it
+(``prev_hash``) and its own hash over its content and that link (``hash``). Changing,
+removing or inserting a row breaks the chain, which ``manage.py verify_audit_chain``
+reports. The model refuses updates and deletes; on PostgreSQL a trigger (migration
+0003) refuses them in the database as well, except the one update that seals an event
+without touching its content.
 """
 
 from django.conf import settings
@@ -30,7 +34,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnlyError("audit events are never updated")
 
     def bulk_create(self, *args, **kwargs):
-        # Events must be chained one by one (kanal.audit.actions.record_event).
+        # Events are written one by one through audit.record (kanal.audit.actions).
         raise AppendOnlyError("audit events are written one at a time through audit.record")
 
 
@@ -58,8 +62,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-    hash = models.CharField(max_length=64, default="", db_index=True)
+    # Set once by the sealer; empty/None while the event waits to be sealed.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, default="", blank=True)
+    hash = models.CharField(max_length=64, default="", blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -82,10 +88,11 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the last event of the chain. Writers lock it so the chain never forks."""
+    """One row: the last sealed event. Sealers lock it so the chain never forks."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_event_id = models.BigIntegerField(null=True, blank=True)
+    last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     def __str__(self) -> str:
