@@ -20,19 +20,27 @@ CONSENT_TEXT = _(
 def kelurahan_choices():
     """Kelurahan grouped by kecamatan, for a plain <select> that works without JavaScript."""
     groups: dict[str, list] = {}
-    for kel in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
-        groups.setdefault(f"Kecamatan {kel.kecamatan.name}", []).append((kel.code, kel.name))
+    # Three columns, not the rows: this runs on every view and POST of the public form.
+    rows = Kelurahan.objects.order_by("kecamatan__name", "name").values_list(
+        "code", "name", "kecamatan__name"
+    )
+    for code, name, kecamatan in rows:
+        groups.setdefault(f"Kecamatan {kecamatan}", []).append((code, name))
     return [("", _("I don't know / not in one place")), *groups.items()]
 
 
 def category_choices():
     groups: dict[str, list] = {}
-    for cat in (
-        active_categories().filter(parent__isnull=False).order_by("parent__position", "position")
-    ):
-        groups.setdefault(cat.parent.name, []).append((cat.code, cat.name))
+    rows = (
+        active_categories()
+        .filter(parent__isnull=False)
+        .order_by("parent__position", "position")
+        .values_list("code", "name", "parent__name")
+    )
+    for code, name, parent in rows:
+        groups.setdefault(parent, []).append((code, name))
     top_only = active_categories().filter(parent__isnull=True, children__isnull=True)
-    other = [(c.code, c.name) for c in top_only]
+    other = list(top_only.values_list("code", "name"))
     return (
         [("", _("I don't know"))] + list(groups.items()) + ([(_("Other"), other)] if other else [])
     )

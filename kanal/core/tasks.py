@@ -6,25 +6,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
 
 from .models import Heartbeat
 
 
 def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
-    """Enqueue a task once the current transaction commits; never if it rolls back.
+    """Have a task run once the current transaction commits; never if it rolls back.
 
     ``task_obj`` is a Task or its dotted path ("kanal.complaints.tasks.send_notice"):
     actions name their tasks by path, because tasks sit above actions in the layer
     rule (a task calls an action; an action only asks for a task to run later).
-    Outside a transaction the task is enqueued at once (Django runs on_commit
-    callbacks immediately in autocommit mode).
+
+    With the database queue (the default) the task row is written in the caller's
+    transaction: a transactional outbox. A worker sees it only once the transaction
+    commits, a rollback removes it, no process crash between commit and enqueue can
+    lose it, and the action costs one commit instead of two. Any other queue is told
+    after commit. Outside a transaction the task is enqueued at once.
     """
-
-    def enqueue():
-        target = import_string(task_obj) if isinstance(task_obj, str) else task_obj
+    target = import_string(task_obj) if isinstance(task_obj, str) else task_obj
+    if isinstance(target.get_backend(), DatabaseBackend):
         target.enqueue(*args, **kwargs)
-
-    transaction.on_commit(enqueue)
+        return
+    transaction.on_commit(lambda: target.enqueue(*args, **kwargs))
 
 
 @task()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.db.models import QuerySet
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
@@ -53,6 +54,20 @@ def kelurahan_at(lat: float, lng: float) -> Kelurahan | None:
 
 def all_kecamatan():
     return Kecamatan.objects.order_by("name")
+
+
+def kelurahan_without_boundary() -> QuerySet[Kelurahan]:
+    """Kelurahan with their kecamatan, without the boundary polygon.
+
+    For taking cases in: the boundary is only needed to place a map point, and loading
+    it (and the kecamatan in a second query) on every submission is measurable.
+    """
+    return Kelurahan.objects.select_related("kecamatan").defer("boundary")
+
+
+def kelurahan_by_code(code: str) -> Kelurahan | None:
+    """The kelurahan with this code (see :func:`kelurahan_without_boundary`), or None."""
+    return kelurahan_without_boundary().filter(code=code).first() if code else None
 
 
 def kelurahan_of(kecamatan_code: str):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 
-from kanal.wilayah.models import Kelurahan
+from kanal.wilayah.queries import kelurahan_by_code
 
 from .. import queries, rules
 from ..actions import ServiceRequestInput
@@ -74,7 +74,7 @@ def service_request(params) -> ServiceRequestInput:
     location = rules.parse_location({k: value(params, k) for k in params})
     kelurahan = None
     if location.address_id:
-        kelurahan = Kelurahan.objects.filter(code=location.address_id).first()
+        kelurahan = kelurahan_by_code(location.address_id)
         if kelurahan is None:
             raise Open311Error(400, "address_id is not a known kelurahan code")
     description = params.get("description") or ""

@@ -22,7 +22,7 @@ from kanal.complaints.queries import (
 )
 from kanal.complaints.rules import redact_personal_data
 from kanal.directory.models import Category, Unit
-from kanal.wilayah.models import Kelurahan
+from kanal.wilayah.queries import kelurahan_without_boundary
 
 from .idempotency import idempotent
 from .schemas import (
@@ -127,10 +127,10 @@ def get_case(request, number: str):
     return case_detail(request.user, case)
 
 
-def _by_code(model, code, label):
+def _by_code(rows, code, label):
     if not code:
         return None
-    row = model.objects.filter(code=code).first()
+    row = rows.filter(code=code).first()
     if row is None:
         raise HttpError(422, f"Unknown {label}: {code}")
     return row
@@ -154,8 +154,8 @@ def create_case(request, payload: CaseIn):
             title=payload.title,
             description=payload.description,
             kind=payload.kind,
-            category=_by_code(Category, payload.category, "category"),
-            kelurahan=_by_code(Kelurahan, payload.kelurahan, "kelurahan"),
+            category=_by_code(Category.objects, payload.category, "category"),
+            kelurahan=_by_code(kelurahan_without_boundary(), payload.kelurahan, "kelurahan"),
             lat=payload.lat,
             lng=payload.lng,
             address=payload.address,
@@ -183,7 +183,7 @@ def _step(request, number, run):
 
 @router.post("/{number}/verify", response={200: CaseDetail, ERRORS: ErrorOut})
 def verify(request, number: str, payload: VerifyIn):
-    category = _by_code(Category, payload.category, "category")
+    category = _by_code(Category.objects, payload.category, "category")
     return _step(
         request,
         number,
@@ -195,7 +195,7 @@ def verify(request, number: str, payload: VerifyIn):
 
 @router.post("/{number}/dispose", response={200: CaseDetail, ERRORS: ErrorOut})
 def dispose(request, number: str, payload: DisposeIn):
-    unit = _by_code(Unit, payload.unit, "unit")
+    unit = _by_code(Unit.objects, payload.unit, "unit")
     return _step(
         request,
         number,

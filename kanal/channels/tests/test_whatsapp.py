@@ -60,6 +60,10 @@ def test_the_same_delivery_posted_twice_still_gives_one_case(post_event, fake):
     assert InboundEvent.objects.count() == 1
     assert Complaint.objects.count() == 1
     assert len(fake.sent("/messages")) == 1
+    stored = InboundEvent.objects.get()  # raw as it arrived, headers as a JSON object
+    assert bytes(stored.body) == body and stored.status == EventStatus.PROCESSED
+    assert stored.headers["Content-Type"] == "application/json"
+    assert "X-Hub-Signature-256" in stored.headers and stored.event_key.startswith("wamid.")
 
 
 @pytest.mark.parametrize(

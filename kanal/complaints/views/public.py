@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kanal.core import ratelimit
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Category
-from kanal.wilayah.models import Kelurahan
+from kanal.wilayah.queries import kelurahan_by_code
 
 from .. import actions, queries
 from ..forms import CONSENT_TEXT, CodeForm, RatingForm, ReplyForm, ReportForm, TrackForm
@@ -41,9 +41,7 @@ def case_inputs(form) -> dict:
         "category": Category.objects.filter(code=data["category"]).first()
         if data["category"]
         else None,
-        "kelurahan": Kelurahan.objects.filter(code=data["kelurahan"]).first()
-        if data["kelurahan"]
-        else None,
+        "kelurahan": kelurahan_by_code(data["kelurahan"]),
         "lat": data.get("lat"),
         "lng": data.get("lng"),
         "address": data["address"],

@@ -164,13 +164,20 @@ def test_a_channel_without_credentials_is_skipped_with_the_reason(editor, review
     assert posts["tiktok"].state == "skipped"
 
 
-def test_publishing_enqueues_drivers_after_commit(
-    editor, reviewer, providers, django_capture_on_commit_callbacks
-):
+def test_publishing_queues_one_driver_per_channel_with_the_transaction(editor, reviewer, providers):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    def drivers():
+        return DBTaskResult.objects.filter(task_path__endswith=".drive_channel_post").count()
+
     item = approved(editor, reviewer, channels=ALL)
-    with django_capture_on_commit_callbacks() as callbacks:
+    with pytest.raises(RuntimeError), transaction.atomic():
         actions.transition_item(reviewer, item, "publish")
-    assert len(callbacks) == 3
+        raise RuntimeError("rolled back after publishing")
+    assert drivers() == 0  # a rolled-back publication queues nothing
+    actions.transition_item(reviewer, item, "publish")
+    assert drivers() == 3
 
 
 def run_worker():
