@@ -313,4 +313,13 @@ KANAL_PPID_DESK_HOURS = os.environ.get("KANAL_PPID_DESK_HOURS", "")
 
 # UU PDP: reporters' personal data is anonymised this many days after a case ends.
 KANAL_PRIVACY_RETENTION_DAYS = int(os.environ.get("KANAL_PRIVACY_RETENTION_DAYS", "730"))
+# Files of finished cases, channel conversations and raw events, PPID requesters
+# (kanal.privacy.rules says what each covers; the privacy notice shows these values).
+KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS = int(
+    os.environ.get("KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS", "730")
+)
+KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS = int(
+    os.environ.get("KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS", "730")
+)
+KANAL_PRIVACY_PPID_RETENTION_DAYS = int(os.environ.get("KANAL_PRIVACY_PPID_RETENTION_DAYS", "730"))
 KANAL_API_CALLS_PER_MINUTE = int(os.environ.get("KANAL_API_CALLS_PER_MINUTE", "120"))

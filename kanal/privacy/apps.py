@@ -13,5 +13,6 @@ class PrivacyConfig(AppConfig):
 
         from . import tasks
 
-        # Retention (UU 27/2022): anonymise the personal data of long-closed cases daily.
+        # Retention (UU 27/2022), daily: reporters of long-ended cases, their files, silent
+        # channel conversations and raw events, finished PPID requesters.
         schedule.register("privacy.apply_retention", tasks.apply_retention, timedelta(days=1))

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kanal.channels.models import Conversation
 from kanal.complaints.models import Complaint
+from kanal.ppid.models import InformationRequest
 
 
 class AnonymisationReason(models.TextChoices):
@@ -24,6 +26,42 @@ class AnonymisedCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} ({self.reason})"
+
+
+class AnonymisedConversation(models.Model):
+    """A channel conversation whose messages, contact handles and raw events were emptied.
+
+    One row per conversation, so the work runs once; the conversation, its message rows
+    (direction, kind, time) and the counts built on them stay.
+    """
+
+    conversation = models.OneToOneField(Conversation, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=AnonymisationReason.choices)
+    subject_request = models.ForeignKey(
+        "SubjectRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    anonymised_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.conversation} ({self.reason})"
+
+
+class AnonymisedInformationRequest(models.Model):
+    """A PPID request whose requester's (and objectors') identity was removed.
+
+    The register row, its dates, decision and figures stay (UU 14/2008 Pasal 22 and
+    Perki 1/2010 keep the register); one row per request, so the work runs once.
+    """
+
+    request = models.OneToOneField(InformationRequest, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=AnonymisationReason.choices)
+    subject_request = models.ForeignKey(
+        "SubjectRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    anonymised_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.request} ({self.reason})"
 
 
 class RequestKind(models.TextChoices):

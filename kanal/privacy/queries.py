@@ -4,23 +4,72 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kanal.accounts.queries import scope_for
-from kanal.complaints.models import CaseMessage, CitizenNotice, Complaint, MessageKind
+from kanal.channels.models import Contact, Conversation, InboundEvent, Message, OutboundMessage
+from kanal.complaints.models import Attachment, CaseMessage, CitizenNotice, Complaint, MessageKind
+from kanal.ppid.models import Dispute, DisputeOutcome, InformationRequest, Objection, ObjectionState
+from kanal.ppid.models import RequestState as PpidState
 
 from . import rules
-from .models import AnonymisedCase, Breach, SubjectRequest
+from .models import (
+    AnonymisedCase,
+    AnonymisedConversation,
+    AnonymisedInformationRequest,
+    Breach,
+    SubjectRequest,
+)
 
 # No new role: the data protection officer (UU 27/2022 Pasal 53) holds system_admin.
 PRIVACY_ROLES = frozenset({"system_admin"})
 
 
 def retention_days() -> int:
+    """Days after a case ends before the reporter's identity is removed from it."""
     return int(getattr(settings, "KANAL_PRIVACY_RETENTION_DAYS", rules.DEFAULT_RETENTION_DAYS))
+
+
+def attachment_retention_days() -> int:
+    """Days after a case ends before its photos and documents are deleted."""
+    return int(
+        getattr(
+            settings,
+            "KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS",
+            rules.DEFAULT_ATTACHMENT_RETENTION_DAYS,
+        )
+    )
+
+
+def conversation_retention_days() -> int:
+    """Days of silence (and since its cases ended) before a conversation is anonymised."""
+    return int(
+        getattr(
+            settings,
+            "KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS",
+            rules.DEFAULT_CONVERSATION_RETENTION_DAYS,
+        )
+    )
+
+
+def ppid_retention_days() -> int:
+    """Days after a PPID request is finished before the requester's identity is removed."""
+    return int(
+        getattr(settings, "KANAL_PRIVACY_PPID_RETENTION_DAYS", rules.DEFAULT_PPID_RETENTION_DAYS)
+    )
+
+
+def retention_periods() -> rules.RetentionPeriods:
+    """The periods in force, for the job and for the privacy notice."""
+    return rules.RetentionPeriods(
+        cases=retention_days(),
+        attachments=attachment_retention_days(),
+        conversations=conversation_retention_days(),
+        ppid=ppid_retention_days(),
+    )
 
 
 def can_manage_privacy(user) -> bool:
@@ -70,6 +119,137 @@ def cases_due_for_anonymisation(now=None) -> QuerySet[Complaint]:
     )
 
 
+def _finished_before(cutoff) -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.filter(state__in=rules.FINISHED_STATES)
+        .annotate(finished=Coalesce("closed_at", "updated_at"))
+        .filter(finished__lt=cutoff)
+    )
+
+
+def cases_with_attachments_due(now=None) -> QuerySet[Complaint]:
+    """Finished cases past the attachment period that still have files."""
+    cutoff = rules.retention_cutoff(now or timezone.now(), attachment_retention_days())
+    return (
+        _finished_before(cutoff)
+        .filter(Exists(Attachment.objects.filter(complaint=OuterRef("pk"))))
+        .order_by("pk")
+    )
+
+
+def anonymised_conversation_ids() -> QuerySet:
+    return AnonymisedConversation.objects.values("conversation_id")
+
+
+def _conversations_free(cutoff) -> Q:
+    """Conversations whose every case finished before ``cutoff`` (or that have none).
+
+    A conversation is tied to its current case and to every case a reply in it was
+    about (a thread can outlive one case and start another).
+    """
+    finished = _finished_before(cutoff).values("pk")
+    other_case = OutboundMessage.objects.filter(
+        conversation=OuterRef("pk"), complaint__isnull=False
+    ).exclude(complaint__in=finished)
+    return (Q(complaint__isnull=True) | Q(complaint__in=finished)) & ~Q(Exists(other_case))
+
+
+def conversations_due(now=None) -> QuerySet[Conversation]:
+    """Conversations silent for the period whose cases (if any) ended before it began.
+
+    "Silent" means no message either way and no change to the conversation since the
+    cut-off; a conversation that never became a case only needs the silence.
+    """
+    cutoff = rules.retention_cutoff(now or timezone.now(), conversation_retention_days())
+    recent_message = Message.objects.filter(conversation=OuterRef("pk"), sent_at__gte=cutoff)
+    recent_reply = OutboundMessage.objects.filter(
+        conversation=OuterRef("pk"), created_at__gte=cutoff
+    )
+    return (
+        Conversation.objects.filter(updated_at__lt=cutoff)
+        .filter(_conversations_free(cutoff))
+        .exclude(Exists(recent_message))
+        .exclude(Exists(recent_reply))
+        .exclude(pk__in=anonymised_conversation_ids())
+        .order_by("pk")
+    )
+
+
+def conversation_is_held(conversation: Conversation, now=None) -> bool:
+    """True while a case the conversation belongs to is still being handled.
+
+    The erasure request's test: any finished case frees it, with no waiting period.
+    """
+    free = Conversation.objects.filter(pk=conversation.pk).filter(
+        _conversations_free(now or timezone.now())
+    )
+    return not free.exists()
+
+
+def events_due(now=None) -> QuerySet[InboundEvent]:
+    """Raw events past the conversation period that no kept message points to.
+
+    Events of messages are emptied with their conversation; these are the rest (delivery
+    receipts, deletions, probes, failures), whose bodies still name phone numbers.
+    """
+    cutoff = rules.retention_cutoff(now or timezone.now(), conversation_retention_days())
+    return (
+        InboundEvent.objects.filter(received_at__lt=cutoff)
+        .exclude(Exists(Message.objects.filter(event=OuterRef("pk"))))
+        .exclude(body=b"")
+        .order_by("pk")
+    )
+
+
+def anonymised_request_ids() -> QuerySet:
+    return AnonymisedInformationRequest.objects.values("request_id")
+
+
+def _ppid_finished() -> QuerySet[InformationRequest]:
+    """Answered requests with no objection waiting for its answer and no dispute pending,
+    annotated with ``finished_on``: the last of the notice, objection answers and dispute
+    outcomes."""
+    pending_objection = Objection.objects.filter(request=OuterRef("pk"), state=ObjectionState.FILED)
+    pending_dispute = Dispute.objects.filter(
+        objection__request=OuterRef("pk"), outcome=DisputeOutcome.PENDING
+    )
+    return (
+        InformationRequest.objects.filter(state=PpidState.ANSWERED)
+        .exclude(Exists(pending_objection) | Exists(pending_dispute))
+        .annotate(
+            last_objection=Max("objections__answered_on"),
+            last_dispute=Max("objections__dispute__outcome_on"),
+        )
+        .annotate(
+            # Greatest is NULL on SQLite when any argument is: coalesce each first.
+            finished_on=Greatest(
+                "answered_on",
+                Coalesce("last_objection", "answered_on"),
+                Coalesce("last_dispute", "answered_on"),
+            )
+        )
+    )
+
+
+def information_requests_due(now=None) -> QuerySet[InformationRequest]:
+    """Finished PPID requests past the period whose requester is still named."""
+    cutoff = rules.retention_cutoff(now or timezone.now(), ppid_retention_days())
+    return (
+        _ppid_finished()
+        .filter(finished_on__lt=timezone.localdate(cutoff))
+        .exclude(pk__in=anonymised_request_ids())
+        .order_by("pk")
+    )
+
+
+def information_request_is_finished(req: InformationRequest) -> bool:
+    return _ppid_finished().filter(pk=req.pk).exists()
+
+
+def is_conversation_anonymised(conversation: Conversation) -> bool:
+    return AnonymisedConversation.objects.filter(conversation=conversation).exists()
+
+
 def cases_of_subject(req: SubjectRequest) -> list[Complaint]:
     """Cases whose reporter gave the request's phone, e-mail or NIK (exact matches)."""
     condition = Q(pk__in=[])
@@ -90,6 +270,71 @@ def cases_of_subject(req: SubjectRequest) -> list[Complaint]:
             or (req.nik and r.nik == req.nik)
         ):
             result.append(case)
+    return result
+
+
+def _phone_matches(stored: str, phone: str) -> bool:
+    return bool(phone) and rules.normalise_phone(stored) == phone
+
+
+def conversations_of_subject(req: SubjectRequest) -> list[Conversation]:
+    """Conversations of contacts (or their citizen) with the request's phone or e-mail.
+
+    WhatsApp and SMS contacts are known by their number, e-mail contacts by their
+    address; other channels only when a phone or e-mail was recorded for them. Matching
+    is exact after normalising phone numbers, as for cases.
+    """
+    phone = rules.normalise_phone(req.phone)
+    condition = Q(pk__in=[])
+    if len(phone) >= 8:
+        for field in ("phone", "external_id", "citizen__phone"):
+            condition |= Q(**{f"{field}__endswith": phone[-8:]})
+    if req.email:
+        for field in ("email", "external_id", "citizen__email"):
+            condition |= Q(**{f"{field}__iexact": req.email})
+    contacts = [
+        c
+        for c in Contact.objects.filter(condition).select_related("citizen")
+        if any(_phone_matches(v, phone) for v in (c.phone, c.external_id, c.citizen.phone))
+        or (
+            req.email
+            and req.email.lower()
+            in {c.email.lower(), c.external_id.lower(), c.citizen.email.lower()}
+        )
+    ]
+    return list(
+        Conversation.objects.filter(contact__in=contacts)
+        .exclude(pk__in=anonymised_conversation_ids())
+        .order_by("pk")
+    )
+
+
+def information_requests_of_subject(req: SubjectRequest) -> list[InformationRequest]:
+    """PPID requests whose requester (or an objector on them) gave the NIK, e-mail or phone."""
+    phone = rules.normalise_phone(req.phone)
+    condition = Q(pk__in=[])
+    if len(phone) >= 8:
+        condition |= Q(phone__endswith=phone[-8:]) | Q(objections__phone__endswith=phone[-8:])
+    if req.email:
+        condition |= Q(email__iexact=req.email) | Q(objections__email__iexact=req.email)
+    if req.nik:
+        condition |= Q(identity_number=req.nik)
+    found = (
+        InformationRequest.objects.filter(condition)
+        .exclude(pk__in=anonymised_request_ids())
+        .distinct()
+        .order_by("received_at")
+    )
+    result = []
+    for r in found:
+        phones = [r.phone, *r.objections.values_list("phone", flat=True)]
+        emails = [r.email, *r.objections.values_list("email", flat=True)]
+        if (
+            any(_phone_matches(p, phone) for p in phones)
+            or (req.email and req.email.lower() in {e.lower() for e in emails})
+            or (req.nik and r.identity_number == req.nik)
+        ):
+            result.append(r)
     return result
 
 

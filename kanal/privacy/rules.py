@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 # A case whose handling is over: no further processing needs the reporter's identity.
 FINISHED_STATES = frozenset({"ditutup", "ditolak", "bukan_wewenang", "digabung"})
 
-DEFAULT_RETENTION_DAYS = 730
+# Retention periods, in days, each counted from the end of the work that needed the data
+# (settings in brackets). Two years covers the reporter's reopening, the inspectorate's
+# and Ombudsman's look-backs and a PPID objection and dispute with room to spare; the
+# privacy notice states the figures in force (privacy_notice template tag).
+DEFAULT_RETENTION_DAYS = 730  # reporter's identity on a case (KANAL_PRIVACY_RETENTION_DAYS)
+# photos and documents of a case (KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS)
+DEFAULT_ATTACHMENT_RETENTION_DAYS = 730
+# channel contacts, messages and raw events (KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS)
+DEFAULT_CONVERSATION_RETENTION_DAYS = 730
+# identity of a PPID requester or objector (KANAL_PRIVACY_PPID_RETENTION_DAYS)
+DEFAULT_PPID_RETENTION_DAYS = 730
+
+# What stands in for a removed name where the register needs a value in the column, and
+# the handle given to an anonymised contact or thread: unique, and never a real handle,
+# so a later message from the same person starts a new contact and conversation.
+ANONYMISED_NAME = "[dianonimkan]"
+ANONYMISED_HANDLE_PREFIX = "anonymised:"
+
+
+@dataclass(frozen=True)
+class RetentionPeriods:
+    """The periods in force, in days (see the DEFAULT_* constants for what each covers)."""
+
+    cases: int
+    attachments: int
+    conversations: int
+    ppid: int
+
+
+def anonymised_handle(pk: int) -> str:
+    return f"{ANONYMISED_HANDLE_PREFIX}{pk}"
+
 
 # UU 27/2022 Pasal 46(1): written notice to the data subjects and the authority
 # "paling lambat 3 x 24 (tiga kali dua puluh empat) jam".

@@ -1,106 +1,27 @@
-"""Writes for personal data protection: anonymise cases, handle requests, record breaches."""
+"""Writes for data-subject requests (UU 27/2022 Bab IV) and breach records (Pasal 46)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from kanal import audit
-from kanal.complaints.models import CaseMessage, CitizenNotice, Complaint, MessageKind
-from kanal.complaints.rules import redact_personal_data
 
-from . import queries, rules
-from .models import (
+from .. import queries, rules
+from ..models import (
     AnonymisationReason,
-    AnonymisedCase,
     Breach,
     RequestKind,
     RequestState,
     SubjectRequest,
 )
+from .case_data import anonymise_complaint, remove_case_attachments
+from .channel_data import anonymise_conversation
+from .ppid_data import anonymise_information_request
 
 
 class RequestClosed(ValueError):
     """The request was already completed or refused."""
-
-
-def _mask(text: str, known: list[str]) -> str:
-    return redact_personal_data(text, known) if text else text
-
-
-@transaction.atomic
-def anonymise_complaint(*, actor, case: Complaint, reason: str, subject_request=None):
-    """Remove the reporter's personal data from ``case``; safe to run twice.
-
-    Clears the reporter's name, contacts, NIK and consent record (the Reporter row stays,
-    empty, so notices keep their foreign key), masks names, phone numbers, NIK and
-    e-mail addresses in the case text, the reporter's messages, the rating comment and
-    the notices sent to them, and marks the case anonymous. Tracking number, category,
-    area, dates and the city's answers stay: the statistics and the public record need
-    them. Writes ``privacy.case_anonymised``. Returns the AnonymisedCase row.
-    """
-    case = Complaint.objects.select_for_update().get(pk=case.pk)
-    done = AnonymisedCase.objects.filter(complaint=case).first()
-    if done is not None:
-        return done
-    reporter = case.reporter
-    known = [reporter.name, reporter.phone, reporter.email, reporter.nik] if reporter else []
-    known = [k for k in known if k]
-    case.title = _mask(case.title, known)
-    case.description = _mask(case.description, known)
-    case.address = _mask(case.address, known)
-    case.rating_comment = _mask(case.rating_comment, known)
-    case.is_anonymous = True
-    case.save(update_fields=["title", "description", "address", "rating_comment", "is_anonymous"])
-    for message in CaseMessage.objects.filter(complaint=case, kind=MessageKind.CITIZEN_REPLY):
-        message.body = _mask(message.body, known)
-        message.save(update_fields=["body"])
-    for notice in CitizenNotice.objects.filter(complaint=case):
-        notice.address = ""
-        notice.body = _mask(notice.body, known)
-        notice.save(update_fields=["address", "body"])
-    if reporter is not None:
-        reporter.name = reporter.phone = reporter.email = reporter.nik = ""
-        reporter.consent_text = ""
-        reporter.contact_preference = "none"
-        reporter.save(
-            update_fields=["name", "phone", "email", "nik", "consent_text", "contact_preference"]
-        )
-    row = AnonymisedCase.objects.create(
-        complaint=case,
-        reason=reason,
-        subject_request=subject_request,
-        anonymised_at=timezone.now(),
-    )
-    audit.record(
-        "privacy.case_anonymised",
-        actor=actor,
-        obj=case,
-        actor_label="" if actor else "system",
-        data={"reason": reason, "request": subject_request.pk if subject_request else None},
-    )
-    return row
-
-
-@dataclass(frozen=True)
-class RetentionReport:
-    anonymised: int
-    retention_days: int
-
-
-def apply_retention(now=None, batch: int = 500) -> RetentionReport:
-    """Anonymise every finished case past the retention period (KANAL_PRIVACY_RETENTION_DAYS).
-
-    Each case is anonymised in its own transaction, so a failure leaves the others done;
-    running it again continues where it stopped.
-    """
-    count = 0
-    for case in queries.cases_due_for_anonymisation(now)[:batch]:
-        anonymise_complaint(actor=None, case=case, reason=AnonymisationReason.RETENTION)
-        count += 1
-    return RetentionReport(anonymised=count, retention_days=queries.retention_days())
 
 
 @transaction.atomic
@@ -150,33 +71,69 @@ def complete_access_request(*, actor, request: SubjectRequest) -> dict:
 
 @transaction.atomic
 def erase_subject_data(*, actor, request: SubjectRequest) -> list[str]:
-    """Anonymise the subject's finished cases; open cases keep the data until they end.
+    """Erase what Kanal holds on the subject, except where a task still needs it.
 
-    Handling an open case is a public-service task (UU 27/2022 Pasal 20(2)(e)); the
-    outcome lists the cases kept, and the retention job erases them later anyway.
-    Returns the tracking numbers anonymised.
+    Covers what the retention job covers, without waiting for the periods: finished
+    cases are anonymised and their files deleted; channel conversations of the subject's
+    contacts (matched by phone or e-mail) are anonymised unless tied to a case still
+    being handled; finished PPID requests (matched by NIK, phone or e-mail) lose the
+    requester's identity, keeping the register row. Open cases and PPID requests still
+    being handled keep the data: that handling is a public-service task (UU 27/2022
+    Pasal 20(2)(e)); the outcome lists what was kept, and the retention job erases it
+    later anyway. Returns the tracking numbers of the cases anonymised.
     """
     req = _lock_open(request)
     if req.kind != RequestKind.ERASURE or not req.identity_checked:
         raise ValueError("an erasure request with a checked identity is needed")
+    erasure = {
+        "actor": actor,
+        "reason": AnonymisationReason.ERASURE,
+        "subject_request": req,
+    }
     done, kept = [], []
     for case in queries.cases_of_subject(req):
         if case.state in rules.FINISHED_STATES:
-            anonymise_complaint(
-                actor=actor, case=case, reason=AnonymisationReason.ERASURE, subject_request=req
-            )
+            anonymise_complaint(case=case, **erasure)
+            remove_case_attachments(case=case, **erasure)
             done.append(case.tracking_number)
         else:
             kept.append(case.tracking_number)
+    threads_done, threads_kept = 0, 0
+    for conversation in queries.conversations_of_subject(req):
+        if queries.conversation_is_held(conversation):
+            threads_kept += 1
+        else:
+            anonymise_conversation(conversation=conversation, **erasure)
+            threads_done += 1
+    ppid_done, ppid_kept = [], []
+    for info_request in queries.information_requests_of_subject(req):
+        if queries.information_request_is_finished(info_request):
+            anonymise_information_request(request=info_request, **erasure)
+            ppid_done.append(info_request.registration_number)
+        else:
+            ppid_kept.append(info_request.registration_number)
     req.state, req.closed_at = RequestState.COMPLETED, timezone.now()
     req.outcome = (
-        f"anonymised: {', '.join(done) or '-'}; still being handled: {', '.join(kept) or '-'}"
+        f"anonymised: {', '.join(done) or '-'}; still being handled: {', '.join(kept) or '-'}; "
+        f"conversations anonymised: {threads_done}, kept for open cases: {threads_kept}; "
+        f"information requests anonymised: {', '.join(ppid_done) or '-'}, "
+        f"still being handled: {', '.join(ppid_kept) or '-'}"
     )
     # The request itself no longer needs the contact details once it is done.
     req.phone = req.email = req.nik = ""
     req.save(update_fields=["state", "closed_at", "outcome", "phone", "email", "nik"])
     audit.record(
-        "privacy.erasure_done", actor=actor, obj=req, data={"anonymised": done, "kept": kept}
+        "privacy.erasure_done",
+        actor=actor,
+        obj=req,
+        data={
+            "anonymised": done,
+            "kept": kept,
+            "conversations": threads_done,
+            "conversations_kept": threads_kept,
+            "information_requests": ppid_done,
+            "information_requests_kept": ppid_kept,
+        },
     )
     return done
 

@@ -1,0 +1,142 @@
+"""Writes on channel data: contacts, conversations, messages and raw provider events."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from kanal import audit
+from kanal.channels.models import (
+    Citizen,
+    Contact,
+    Conversation,
+    InboundEvent,
+    Message,
+    MessageMedia,
+    OutboundMessage,
+)
+
+from .. import queries, rules
+from ..models import AnonymisationReason, AnonymisedConversation
+from .case_data import delete_stored_file
+
+
+def _is_anonymised_handle(value: str) -> bool:
+    return value.startswith(rules.ANONYMISED_HANDLE_PREFIX)
+
+
+@transaction.atomic
+def anonymise_conversation(
+    *, actor, conversation: Conversation, reason: str, subject_request=None, now=None
+) -> AnonymisedConversation | None:
+    """Empty a conversation of personal data; safe to run twice.
+
+    Message texts, their data (locations, links, file names) and provider ids (a
+    WhatsApp message id encodes the number) are emptied, media files deleted, the raw
+    events behind the messages emptied (body and headers), replies lose recipient, text
+    and error, and the thread key becomes an anonymised handle. The contact is
+    anonymised with its last conversation, the citizen with their last contact. Rows,
+    directions, kinds and times stay, so channel figures still add up.
+
+    The contact and the conversation are locked in that order, as inbound processing
+    does; for ``retention`` the conversation is checked again under the lock and left
+    (None returned) if a message came in meanwhile. Writes
+    ``privacy.conversation_anonymised``.
+    """
+    contact = Contact.objects.select_for_update().get(pk=conversation.contact_id)
+    conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    done = AnonymisedConversation.objects.filter(conversation=conv).first()
+    if done is not None:
+        return done
+    if reason == AnonymisationReason.RETENTION and not (
+        queries.conversations_due(now).filter(pk=conv.pk).exists()
+    ):
+        return None
+    messages = Message.objects.filter(conversation=conv)
+    media = list(MessageMedia.objects.filter(message__in=messages))
+    for item in media:
+        delete_stored_file(item.file)
+    MessageMedia.objects.filter(pk__in=[m.pk for m in media]).delete()
+    events = InboundEvent.objects.filter(messages__conversation=conv).exclude(body=b"")
+    emptied_events = InboundEvent.objects.filter(pk__in=list(events.values_list("pk", flat=True)))
+    event_count = emptied_events.update(body=b"", headers={})
+    message_count = messages.update(text="", data={}, provider_message_id="")
+    OutboundMessage.objects.filter(conversation=conv).update(
+        recipient="", body="", provider_message_id="", error=""
+    )
+    conv.thread_key = rules.anonymised_handle(conv.pk)
+    conv.save(update_fields=["thread_key"])
+
+    others = (
+        Conversation.objects.filter(contact=contact)
+        .exclude(pk=conv.pk)
+        .exclude(pk__in=queries.anonymised_conversation_ids())
+    )
+    contact_done = not others.exists()
+    if contact_done:
+        contact.external_id = rules.anonymised_handle(contact.pk)
+        contact.display_name = contact.phone = contact.email = ""
+        contact.save(update_fields=["external_id", "display_name", "phone", "email"])
+        citizen = Citizen.objects.select_for_update().get(pk=contact.citizen_id)
+        named = [
+            c.external_id for c in Contact.objects.filter(citizen=citizen).exclude(pk=contact.pk)
+        ]
+        if all(_is_anonymised_handle(handle) for handle in named):
+            citizen.name = citizen.phone = citizen.email = citizen.consent_text = ""
+            citizen.save(update_fields=["name", "phone", "email", "consent_text"])
+
+    row = AnonymisedConversation.objects.create(
+        conversation=conv,
+        reason=reason,
+        subject_request=subject_request,
+        anonymised_at=timezone.now(),
+    )
+    audit.record(
+        "privacy.conversation_anonymised",
+        actor=actor,
+        obj=conv,  # its str is now "channel:anonymised:<pk>", no handle of the person
+        actor_label="" if actor else "system",
+        data={
+            "reason": reason,
+            "request": subject_request.pk if subject_request else None,
+            "messages": message_count,
+            "files": len(media),
+            "events": event_count,
+            "contact_anonymised": contact_done,
+        },
+    )
+    return row
+
+
+def empty_old_events(now=None, batch: int = 500) -> int:
+    """Empty the raw body and headers of events past the period that no message keeps.
+
+    One transaction and one ``privacy.events_emptied`` event per batch of up to
+    ``batch`` rows, repeated until none is left; a worker stopped between batches
+    leaves the rest for the next run. The row (provider, key, times, status, outcome)
+    stays for the channel health figures and so a late redelivery is still recognised.
+    Returns how many were emptied.
+    """
+    total, last_id = 0, 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                queries.events_due(now)
+                .filter(pk__gt=last_id)  # always moves on, whatever a database makes of b""
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return total
+            count = InboundEvent.objects.filter(pk__in=ids).update(body=b"", headers={})
+            audit.record(
+                "privacy.events_emptied",
+                actor_label="system",
+                data={
+                    "count": count,
+                    "first": ids[0],
+                    "last": ids[-1],
+                    "retention_days": queries.conversation_retention_days(),
+                },
+            )
+            total, last_id = total + count, ids[-1]
