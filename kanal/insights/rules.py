@@ -19,10 +19,10 @@ that are published.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from statistics import median
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from kanal.core.calendar import WorkingDayCalendar
@@ -44,17 +44,94 @@ class CaseTimes:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """A multiset of whole numbers kept as (value, count) pairs in ascending order.
+
+    The figures need the median of up to a million follow-up times and the mean of the
+    ratings: a tally holds them in a few hundred bytes (it is pickled into the cache on
+    every refresh) and still behaves as the sorted sequence of values (``len``,
+    iteration) where that is convenient.
+    """
+
+    counts: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def of(cls, values: Iterable[int] | Mapping[int, int]) -> Tally:
+        """A tally of ``values``, or of a ``{value: count}`` mapping."""
+        counter = Counter(values) if not isinstance(values, Mapping) else values
+        return cls(tuple(sorted((int(v), int(n)) for v, n in counter.items() if n > 0)))
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def __iter__(self) -> Iterator[int]:
+        for value, n in self.counts:
+            for _ in range(n):
+                yield value
+
+    def __add__(self, other: Tally) -> Tally:
+        merged = Counter(dict(self.counts))
+        merged.update(dict(other.counts))
+        return Tally.of(dict(merged))
+
+    def total(self) -> int:
+        return sum(v * n for v, n in self.counts)
+
+    def _nth(self, index: int) -> int:
+        """The value at ``index`` (from 0) of the sorted sequence."""
+        for value, n in self.counts:
+            if index < n:
+                return value
+            index -= n
+        raise IndexError(index)
+
+    def median(self) -> int | float:
+        """Exactly what ``statistics.median`` gives for the expanded values."""
+        size = len(self)
+        if size == 0:
+            raise ValueError("no median for empty data")
+        if size % 2 == 1:
+            return self._nth(size // 2)
+        return (self._nth(size // 2 - 1) + self._nth(size // 2)) / 2
+
+
+@dataclass(frozen=True)
 class Figures:
-    """Counts behind the figures of one unit, one area or the whole city."""
+    """Counts behind the figures of one unit, one area or the whole city.
+
+    ``follow_up_days`` and ``ratings`` accept any iterable of whole numbers and are kept
+    as a :class:`Tally`. ``as_of`` is when the counts were taken (None when not known).
+    """
 
     received: int = 0
     decided: int = 0  # disposed cases whose follow-up is decided (done or overdue)
     on_time: int = 0
-    follow_up_days: tuple[int, ...] = ()
+    follow_up_days: Tally = field(default_factory=Tally)
     completed: int = 0
     reopened: int = 0
-    ratings: tuple[int, ...] = field(default=())
+    ratings: Tally = field(default_factory=Tally)
     minimum: int = DEFAULT_MIN_CASES
+    as_of: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("follow_up_days", "ratings"):
+            value = getattr(self, name)
+            if not isinstance(value, Tally):
+                object.__setattr__(self, name, Tally.of(value))
+
+    def __add__(self, other: Figures) -> Figures:
+        """The figures of two disjoint sets of cases together (minimum and as_of of self)."""
+        return Figures(
+            received=self.received + other.received,
+            decided=self.decided + other.decided,
+            on_time=self.on_time + other.on_time,
+            follow_up_days=self.follow_up_days + other.follow_up_days,
+            completed=self.completed + other.completed,
+            reopened=self.reopened + other.reopened,
+            ratings=self.ratings + other.ratings,
+            minimum=self.minimum,
+            as_of=self.as_of,
+        )
 
     @property
     def enough_cases(self) -> bool:
@@ -69,7 +146,7 @@ class Figures:
     def median_follow_up_days(self) -> float | None:
         if len(self.follow_up_days) < self.minimum:
             return None
-        return median(self.follow_up_days)
+        return self.follow_up_days.median()
 
     @property
     def reopened_percent(self) -> int | None:
@@ -80,7 +157,7 @@ class Figures:
         """Mean rating out of 5, one decimal; None below the minimum number of ratings."""
         if len(self.ratings) < self.minimum:
             return None
-        return round(sum(self.ratings) / len(self.ratings), 1)
+        return round(self.ratings.total() / len(self.ratings), 1)
 
 
 def percent(part: int, whole: int, minimum: int) -> int | None:
@@ -146,6 +223,41 @@ def compute_figures(
         ratings=tuple(ratings),
         minimum=minimum,
     )
+
+
+@dataclass(frozen=True)
+class WindowDay:
+    """One day of a calendar window, as numbers a database can compare.
+
+    ``index`` counts days from the window's first day; ``working_index`` counts the
+    working days in (first day, ``day``], so ``working_days_between(a, b)`` is
+    ``b.working_index - a.working_index``; ``due_index`` is the ``index`` of the follow-up
+    deadline of a case disposed on ``day`` (it may lie beyond the window).
+    """
+
+    day: date
+    index: int
+    working_index: int
+    due_index: int
+
+
+def calendar_window(
+    calendar: WorkingDayCalendar, first: date, last: date, follow_up_working_days: int
+) -> list[WindowDay]:
+    """Every day from ``first`` to ``last`` (both included) with its working-day numbers.
+
+    This is what lets the database compute the working-day figures: each case looks up
+    its disposition and follow-up dates here instead of being counted in Python.
+    """
+    days = []
+    working = 0
+    for index in range((last - first).days + 1):
+        day = first + timedelta(days=index)
+        if index and calendar.is_working_day(day):
+            working += 1
+        due = calendar.add_working_days(day, follow_up_working_days)
+        days.append(WindowDay(day, index, working, (due - first).days))
+    return days
 
 
 def ranked(rows: Iterable[T], figure: Callable[[T], float | None]) -> list[T]:

@@ -4,12 +4,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
 from kanal.complaints.models import Complaint
 from kanal.complaints.tests.factories import make_case, unit
+from kanal.core import schedule
 from kanal.directory.queries import city_units
-from kanal.insights import queries
+from kanal.insights import queries, tasks
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -74,9 +77,37 @@ def test_figures_are_withheld_below_the_minimum_and_outside_the_period(reference
     assert city_codes <= {r.subject.code for r in rows}  # units without cases are listed too
 
 
-def test_a_changed_case_shows_at_once_despite_the_cache(reference_data):
-    monday = datetime(2026, 3, 2, 9, tzinfo=WIB)
-    period = queries.Period(monday.date(), monday.date() + timedelta(days=30))
-    assert queries.city_figures(period).received == 0
-    _case("dpu", received=monday, follow_up_after=1)
-    assert queries.city_figures(period).received == 1
+def test_a_new_case_shows_once_the_refresh_job_ran_not_before(reference_data):
+    """A visitor is served the cached figures; the job brings new cases in."""
+    today = timezone.localdate()
+    first = queries.all_figures()
+    assert first.city.received == 0
+    assert first.as_of is not None and first.city.as_of == first.as_of
+    _case("dpu", received=timezone.now(), follow_up_after=0)
+
+    assert queries.all_figures() == first  # the cached value, not recomputed
+    assert queries.unit_figures(unit("dpu")).as_of == first.as_of  # even for a unit without
+
+    tasks.refresh_figures_task.call()
+    fresh = queries.all_figures()
+    assert fresh.city.received == 1
+    assert fresh.as_of > first.as_of
+    assert queries.unit_figures(unit("dpu"), queries.current_period(today)).received == 1
+
+
+def test_the_current_figures_are_served_across_midnight(reference_data):
+    """Just after midnight the current period moves on; yesterday's value is served."""
+    with time_machine.travel(datetime(2026, 3, 2, 23, 50, tzinfo=WIB), tick=False):
+        yesterday = queries.all_figures()
+        _case("dpu", received=timezone.now())
+    with time_machine.travel(datetime(2026, 3, 3, 0, 5, tzinfo=WIB), tick=False):
+        assert queries.all_figures() == yesterday
+        assert queries.city_figures(queries.current_period()).received == 0
+        tasks.refresh_figures_task.call()
+        assert queries.all_figures().period == queries.current_period()
+        assert queries.city_figures().received == 1
+
+
+def test_the_refresh_job_runs_once_per_cache_interval():
+    jobs = {job.name: job for job in schedule.registered_jobs()}
+    assert jobs["insights.refresh_figures"].every == timedelta(seconds=queries.cache_seconds())

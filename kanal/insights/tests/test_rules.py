@@ -1,12 +1,14 @@
 """Table tests of the figure computations."""
 
-from datetime import date
+import random
+import statistics
+from datetime import date, timedelta
 
 import pytest
 
-from kanal.core.calendar import WorkingDayCalendar
+from kanal.core.calendar import DayOff, DayOffKind, WorkingDayCalendar
 from kanal.insights import rules
-from kanal.insights.rules import CaseTimes, Figures
+from kanal.insights.rules import CaseTimes, Figures, Tally
 
 CAL = WorkingDayCalendar()  # weekends only, so the tests read easily
 MON = date(2026, 3, 2)  # a Monday
@@ -47,7 +49,7 @@ def test_compute_figures_counts_each_figure_on_its_own_base():
     f = rules.compute_figures(cases, calendar=CAL, follow_up_working_days=5, today=TODAY, minimum=3)
     assert (f.received, f.decided, f.on_time) == (6, 4, 2)
     assert f.on_time_percent == 50
-    assert f.follow_up_days == (1, 3, 8)
+    assert tuple(f.follow_up_days) == (1, 3, 8)
     assert f.median_follow_up_days == 3
     assert (f.completed, f.reopened, f.reopened_percent) == (3, 1, 33)
     assert f.satisfaction == 3.7
@@ -74,3 +76,52 @@ def test_ranking_leaves_out_rows_without_a_published_figure():
 )
 def test_bucket(value, maximum, expected):
     assert rules.bucket(value, maximum) == expected
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_tally_gives_what_statistics_gives_for_the_values(seed):
+    rng = random.Random(seed)
+    values = [rng.choice([0, 0, 1, 2, 3, 5, 8, 40]) for _ in range(rng.randint(1, 30))]
+    tally = Tally.of(values)
+    assert len(tally) == len(values)
+    assert list(tally) == sorted(values)
+    assert tally.total() == sum(values)
+    expected = statistics.median(values)
+    assert tally.median() == expected
+    assert type(tally.median()) is type(expected)  # "2" and "2.0" read differently
+
+
+def test_tallies_add_up_and_figures_take_any_iterable():
+    assert Tally.of([1, 2, 2]) + Tally.of([2, 7]) == Tally.of([1, 2, 2, 2, 7])
+    assert Tally.of({3: 2, 4: 0}) == Tally.of([3, 3])
+    f = Figures(received=1, follow_up_days=[2, 1], ratings=(5,), minimum=1)
+    g = Figures(received=2, follow_up_days=[3], completed=1, reopened=1, minimum=1)
+    total = f + g
+    assert (total.received, total.completed, total.reopened) == (3, 1, 1)
+    assert tuple(total.follow_up_days) == (1, 2, 3)
+    assert total.median_follow_up_days == 2
+    assert len(total.ratings) == 1 and total.satisfaction == 5.0
+    with pytest.raises(ValueError):
+        Tally().median()
+
+
+def test_the_calendar_window_agrees_with_the_calendar():
+    friday = date(2026, 3, 20)  # a holiday here; the Saturday after is a decreed working day
+    calendar = WorkingDayCalendar(
+        holidays={friday: DayOff(friday, "Libur", DayOffKind.PUBLIC_HOLIDAY)},
+        working_overrides=frozenset({date(2026, 3, 21)}),
+    )
+    first, last = date(2026, 3, 1), date(2026, 4, 15)
+    for follow_up_days in (0, 1, 5):
+        window = rules.calendar_window(calendar, first, last, follow_up_days)
+        assert [d.day for d in window] == [
+            first + timedelta(days=i) for i in range((last - first).days + 1)
+        ]
+        for a in window:
+            assert a.index == (a.day - first).days
+            due = calendar.add_working_days(a.day, follow_up_days)
+            assert a.due_index == (due - first).days
+            for b in window[::3]:
+                assert b.working_index - a.working_index == calendar.working_days_between(
+                    a.day, b.day
+                )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kanal.complaints.models import Complaint
 from kanal.complaints.tests.factories import make_case, unit
+from kanal.insights.tasks import refresh_figures_task
 from kanal.wilayah.models import Kelurahan
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,11 @@ def test_unit_figures_are_withheld_below_the_minimum(client, reference_data, set
     public_case()
     page = client.get("/opd/dpu/").content.decode()
     assert "Tidak ditampilkan: kasus terlalu sedikit" in page
+    assert "Angka per " in page  # the figures say when they were taken
     public_case()
+    page = client.get("/opd/dpu/").content.decode()
+    assert "Tidak ditampilkan: kasus terlalu sedikit" in page  # cached until the job runs
+    refresh_figures_task.call()
     page = client.get("/opd/dpu/").content.decode()
     assert "100%" in page
 
