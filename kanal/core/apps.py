@@ -17,3 +17,4 @@ class CoreConfig(AppConfig):
         schedule.register(
             "core.requeue_abandoned_tasks", recovery.requeue_abandoned_tasks, timedelta(minutes=5)
         )
+        schedule.register("core.prune_task_results", recovery.prune_task_results, timedelta(days=1))

@@ -25,6 +25,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
@@ -125,3 +126,30 @@ def requeue_abandoned_tasks() -> dict:
     """Periodic job: see :func:`recover_tasks`. Safe to run twice (and concurrently)."""
     result = recover_tasks()
     return {"requeued": result.requeued, "retried": result.retried, "given_up": result.given_up}
+
+
+def prune_finished_tasks(now=None, batch: int = 5000) -> int:
+    """Delete finished task rows: successful ones after ``KANAL_TASK_KEEP_DAYS`` (14),
+    failed ones after ``KANAL_TASK_KEEP_FAILED_DAYS`` (90); returns how many.
+
+    Every action and periodic job leaves a row (the audit sealer alone 8,640 a day), and
+    the queue's claim query reads past them. Failed rows are kept longer: they are what
+    someone investigates. Deleted in batches so no transaction holds many row locks.
+    """
+    now = now or timezone.now()
+    keep = timedelta(days=int(getattr(settings, "KANAL_TASK_KEEP_DAYS", 14)))
+    keep_failed = timedelta(days=int(getattr(settings, "KANAL_TASK_KEEP_FAILED_DAYS", 90)))
+    old = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - keep)
+        | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - keep_failed)
+    )
+    total = 0
+    while ids := list(old.values_list("pk", flat=True)[:batch]):
+        total += DBTaskResult.objects.filter(pk__in=ids).delete()[0]
+    return total
+
+
+@task()
+def prune_task_results() -> int:
+    """Periodic job: see :func:`prune_finished_tasks`. Safe to run twice."""
+    return prune_finished_tasks()

@@ -55,3 +55,30 @@ def test_scheduler_enqueues_a_due_job_once_per_interval():
         assert Heartbeat.objects.filter(name="sched").exists()
     finally:
         schedule._registry.pop("test.heartbeat")
+
+
+@pytest.mark.django_db
+def test_finished_task_rows_are_pruned_after_their_keeping_period():
+    from django_tasks.base import TaskResultStatus
+
+    from kanal.core.recovery import prune_finished_tasks
+
+    now = timezone.now()
+
+    def row(status, age_days):
+        result = record_heartbeat.enqueue("prune")
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status=status, finished_at=now - timedelta(days=age_days)
+        )
+        return result.id
+
+    old_ok = row(TaskResultStatus.SUCCESSFUL, 15)
+    recent_ok = row(TaskResultStatus.SUCCESSFUL, 13)
+    old_failed = row(TaskResultStatus.FAILED, 91)
+    failed = row(TaskResultStatus.FAILED, 30)
+    waiting = record_heartbeat.enqueue("still to run").id
+    assert prune_finished_tasks(now) == 2
+    left = {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)}
+    assert {recent_ok, failed, waiting} <= left and not {old_ok, old_failed} & left
+    assert prune_finished_tasks(now) == 0
+    assert "core.prune_task_results" in {job.name for job in schedule.registered_jobs()}
