@@ -35,3 +35,14 @@ def test_a_browser_asking_for_english_still_gets_indonesian_until_it_switches(cl
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="id">' in page.content.decode()
     assert page["Content-Language"] == "id"
+
+
+@pytest.mark.django_db
+def test_one_visitors_english_does_not_stay_with_the_thread(client):
+    """gthread workers serve many visitors per thread: the choice lasts one request."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert '<html lang="en">' in client.get("/").content.decode()
+    assert translation.get_language() == settings.LANGUAGE_CODE == "id"
+    assert translation.gettext("Search") == "Cari"
