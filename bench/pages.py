@@ -92,21 +92,31 @@ def transferred(stack: Stack, path: str, expect: int = 200) -> dict:
 def lighthouse(binary: Path, url: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        subprocess.run(
-            [
-                str(binary),
-                url,
-                "--quiet",
-                "--output=json",
-                f"--output-path={out}",
-                "--only-categories=performance,accessibility",
-                "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
-            ],
-            env=os.environ | {"CHROME_PATH": CHROME},
-            check=True,
-            timeout=240,
-            capture_output=True,
-        )
+        command = [
+            str(binary),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            "--only-categories=performance,accessibility",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+        ]
+        # One retry: a headless Chromium now and then fails to start or to connect on a
+        # busy machine; that says nothing about the page.
+        for attempt in (1, 2):
+            run = subprocess.run(
+                command,
+                env=os.environ | {"CHROME_PATH": CHROME},
+                timeout=240,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if run.returncode == 0 and out.exists():
+                break
+            print(f"lighthouse {url} attempt {attempt} failed: {run.stderr[-600:]}", flush=True)
+        else:
+            raise RuntimeError(f"lighthouse failed twice on {url} (its output above)")
         report = json.loads(out.read_text())
     audits = report["audits"]
     return {

@@ -5,13 +5,16 @@
 Order: intake, webhooks (2,000 deliveries; 10,000 with ``--full``), scale (100k cases;
 100k and 1M with ``--full``), pages, and
 the routing evaluation (bench/routing/eval.py). ``--quick`` shortens every run (a smoke
-test of the benchmarks themselves, not figures to quote). Each benchmark starts and
-stops its own database and processes; a failure in one is reported and the rest run.
+test of the benchmarks themselves, not figures to quote). Each benchmark runs in its
+own Python process (Django is set up once per process, against that benchmark's fresh
+database) and starts and stops its own database and processes; a failure in one is
+reported and the rest run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
@@ -21,8 +24,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import intake, pages, scale, webhooks  # noqa: E402
 from bench.harness import table  # noqa: E402
+
+RESULT_MARK = "@@bench-result "
+
+
+def run_isolated(module: str, bench_args: list[str]) -> dict:
+    """Run ``bench.<module>.main(bench_args)`` in a new process, echoing its output live.
+
+    Returns the ``met`` and ``summary`` of its result; raises when it fails.
+    """
+    code = (
+        "import json, sys; "
+        f"sys.path.insert(0, {str(ROOT)!r}); "
+        f"from bench import {module} as bench; "
+        f"result = bench.main({bench_args!r}); "
+        f"print({RESULT_MARK!r} + json.dumps("
+        "{'met': bool(result.get('met')), 'summary': str(result.get('summary', ''))}), "
+        "flush=True)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+    result = None
+    for line in proc.stdout:
+        if line.startswith(RESULT_MARK):
+            result = json.loads(line[len(RESULT_MARK) :])
+        else:
+            print(line, end="", flush=True)
+    status = proc.wait()
+    if status or result is None:
+        raise RuntimeError(f"bench/{module}.py exited with status {status} (output above)")
+    return result
 
 
 def main(argv=None) -> int:
@@ -32,10 +70,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-lighthouse", action="store_true")
     args = parser.parse_args(argv)
     plan = [
-        ("intake", intake.main, ["--seconds", "3" if args.quick else "12"]),
+        ("intake", ["--seconds", "3" if args.quick else "12"]),
         (
             "webhooks",
-            webhooks.main,
             # The issue's 10,000-delivery burst takes ~10 min to process here: --full.
             ["--deliveries", "1000"]
             if args.quick
@@ -43,16 +80,15 @@ def main(argv=None) -> int:
         ),
         (
             "scale",
-            scale.main,
             ["--full"]
             if args.full
             else (["--sizes", "20000", "--repeat", "5"] if args.quick else []),
         ),
-        ("pages", pages.main, ["--no-lighthouse"] if args.no_lighthouse else []),
+        ("pages", ["--no-lighthouse"] if args.no_lighthouse else []),
     ]
     summary, failed = [], 0
     started = time.monotonic()
-    for i, (name, run, bench_args) in enumerate(plan, 1):
+    for i, (name, bench_args) in enumerate(plan, 1):
         print(
             f"\n===== [{i}/{len(plan) + 1}] {name} {' '.join(bench_args)} "
             f"({time.monotonic() - started:.0f}s) =====",
@@ -60,7 +96,7 @@ def main(argv=None) -> int:
         )
         t0 = time.monotonic()
         try:
-            result = run(bench_args)
+            result = run_isolated(name, bench_args)
             summary.append(
                 [
                     name,
