@@ -381,3 +381,59 @@ def table(rows: list[list], headers: list[str]) -> str:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+# --- where the CPU goes -----------------------------------------------------------------
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_table() -> dict[int, tuple[int, str, float, float]]:
+    """pid -> (parent pid, command, own CPU seconds, CPU seconds of waited-for children)."""
+    table_ = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        command = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+        table_[int(entry.name)] = (
+            int(fields[1]),
+            command,
+            (utime + stime) / _TICKS,
+            (cutime + cstime) / _TICKS,
+        )
+    return table_
+
+
+def cpu_by_group(roots: dict[str, int], postgres: bool = True) -> dict[str, float]:
+    """CPU seconds used so far by each named process tree (root pid and descendants,
+    including children that have exited), by PostgreSQL (the postmaster's tree) and by
+    this process. Differences of two readings give the CPU a run cost per part."""
+    procs = _proc_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, *_rest) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+
+    def tree(root: int) -> float:
+        total, stack = 0.0, [root]
+        while stack:
+            pid = stack.pop()
+            if pid in procs:
+                _ppid, _cmd, own, waited = procs[pid]
+                total += own + waited
+                stack.extend(children.get(pid, ()))
+        return total
+
+    usage = {name: tree(pid) for name, pid in roots.items()}
+    if postgres:
+        postmasters = [
+            pid for pid, (ppid, cmd, *_r) in procs.items() if cmd == "postgres" and ppid == 1
+        ]
+        usage["postgres"] = sum(tree(pid) for pid in postmasters)
+    me = os.times()
+    usage["load generator"] = me.user + me.system
+    return usage

@@ -29,10 +29,13 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import Stack, run_load, table
+from bench.harness import Stack, cpu_by_group, run_load, table
 
 TARGET_RATE = 200.0
 TARGET_P99_MS = 250.0
+# Where each case's CPU goes: gunicorn, db_worker, the scheduler (audit sealer),
+# PostgreSQL, and this process sending the requests.
+CPU_PARTS = ["web", "worker", "scheduler", "postgres", "load generator"]
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -176,11 +179,24 @@ def main(argv=None) -> dict:
         # Warm-up (not counted in the figures): every gunicorn worker imports its views,
         # compiles templates and loads the routing model on its first requests.
         acked = sum(load(stack, 6, 4, ctx).ok for load in (form_load, api_load))
+        roots = {name: proc.pid for name, proc in stack.procs.items()}
+        cpu_rows = []
         for kind, load in (("form", form_load), ("api", api_load)):
             for clients in levels:
+                before_cpu = cpu_by_group(roots)
                 r = load(stack, clients, args.seconds, ctx)
+                after_cpu = cpu_by_group(roots)
                 acked += r.ok
                 results.append((kind, r))
+                per_case = {
+                    part: 1000 * (after_cpu[part] - before_cpu[part]) / max(r.ok, 1)
+                    for part in after_cpu
+                }
+                cpu_rows.append(
+                    [kind, clients]
+                    + [f"{per_case[p]:.1f}" for p in CPU_PARTS]
+                    + [f"{sum(per_case.values()):.1f}"]
+                )
                 print(
                     f"{kind:4} c={clients:<3} {r.rate:7.1f}/s  p50 {r.pct_ms(50):6.1f} ms  "
                     f"p95 {r.pct_ms(95):6.1f}  p99 {r.pct_ms(99):6.1f}  failed {r.failed} "
@@ -211,6 +227,9 @@ def main(argv=None) -> dict:
         )
     )
     print(f"acknowledged {acked}, stored {stored} (must be equal)")
+    print()
+    print("CPU milliseconds per case, by process (2 cores give 2,000 ms each second):")
+    print(table(cpu_rows, ["path", "clients", *CPU_PARTS, "total"]))
     print(chain)
     best = max(
         (r for _k, r in results if r.pct_ms(99) < TARGET_P99_MS), key=lambda r: r.rate, default=None
@@ -229,6 +248,7 @@ def main(argv=None) -> dict:
         "acked": acked,
         "stored": stored,
         "audit_chain": chain,
+        "cpu_ms_per_case": cpu_rows,
         "met": bool(best and best.rate >= TARGET_RATE),
         "summary": verdict,
     }
