@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .actions import BREACH_FIELDS
 from .models import Breach, SubjectRequest
 
 
@@ -49,17 +50,7 @@ class DateTimeInput(forms.DateTimeInput):
 class BreachForm(forms.ModelForm):
     class Meta:
         model = Breach
-        fields = [
-            "title",
-            "discovered_at",
-            "occurred_at",
-            "description",
-            "data_concerned",
-            "subjects_affected",
-            "measures",
-            "subjects_notified_at",
-            "authority_notified_at",
-        ]
+        fields = list(BREACH_FIELDS)  # exactly what record_breach/update_breach accept
         widgets = {
             "discovered_at": DateTimeInput(),
             "occurred_at": DateTimeInput(),
