@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from kanal.core.tasks import PRIORITY_INTAKE
+
 from . import actions
 from .adapters import ProviderError, for_channel, for_provider
 from .adapters.base import OutgoingReply
@@ -80,9 +82,13 @@ def _split_email_attachments(items):
     return kept, fetched
 
 
-@task()
+@task(priority=PRIORITY_INTAKE)
 def process_inbound_event(event_id: int) -> str:
-    """Turn a stored delivery into messages and cases (see actions.apply_inbound_event)."""
+    """Turn a stored delivery into messages and cases (see actions.apply_inbound_event).
+
+    Claimed before default-priority work, so a message becomes a case within seconds
+    even while an earlier burst's notices are still queued.
+    """
     return process_event(event_id)
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import ScheduledJob
+from .tasks import PRIORITY_SCHEDULED
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def enqueue_due_jobs(now: datetime | None = None) -> list[str]:
                 continue
             row.last_enqueued_at = now
             row.save(update_fields=["last_enqueued_at"])
-            job.task.enqueue(*job.args)  # the database queue: same transaction
+            # The database queue: same transaction. Ahead of ordinary work, so a backlog
+            # cannot delay the sealer or the recovery job past their promises.
+            job.task.using(priority=PRIORITY_SCHEDULED).enqueue(*job.args)
         enqueued.append(job.name)
     return enqueued

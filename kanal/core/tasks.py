@@ -10,6 +10,12 @@ from django_tasks_db.backend import DatabaseBackend
 
 from .models import Heartbeat
 
+# The database queue claims higher priorities first, then the oldest. Most tasks keep
+# the default (0). After a burst the follow-up work (routing, notices) can queue for
+# minutes; these two kinds must not wait behind it.
+PRIORITY_SCHEDULED = 20  # periodic jobs: sealing the audit chain, recovery, deadline sweeps
+PRIORITY_INTAKE = 10  # a citizen's delivery becomes a case before earlier follow-up work
+
 
 def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
     """Have a task run once the current transaction commits; never if it rolls back.

@@ -289,3 +289,18 @@ def test_the_outbox_sweep_requeues_messages_stuck_in_queued(
     time_machine.move_to(SAMPLE_TIME + timedelta(hours=3))
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep_outbox.call() == 1
+
+
+def test_a_delivery_is_processed_before_an_earlier_backlog_of_follow_up_work(post_event):
+    from django_tasks_db.models import DBTaskResult
+
+    from kanal.core.tasks import record_heartbeat
+
+    backlog = [record_heartbeat.enqueue(f"notice {n}").id for n in range(3)]
+    assert post_event("whatsapp", payload("whatsapp_text.json")).status_code == 200
+    event = InboundEvent.objects.get()
+    # The claim the worker makes (db_worker: ready(), then get_locked()).
+    claimed = DBTaskResult.objects.ready().get_locked()
+    assert claimed.task_path == "kanal.channels.tasks.process_inbound_event"
+    assert claimed.args_kwargs["args"] == [event.pk]
+    assert str(claimed.pk) not in map(str, backlog)

@@ -82,3 +82,22 @@ def test_finished_task_rows_are_pruned_after_their_keeping_period():
     assert {recent_ok, failed, waiting} <= left and not {old_ok, old_failed} & left
     assert prune_finished_tasks(now) == 0
     assert "core.prune_task_results" in {job.name for job in schedule.registered_jobs()}
+
+
+@pytest.mark.django_db
+def test_a_periodic_job_is_claimed_before_a_backlog_of_ordinary_tasks():
+    schedule.register("test.sealer", record_heartbeat, timedelta(seconds=10), "sealer")
+    try:
+        backlog = {str(record_heartbeat.enqueue(f"backlog {n}").id) for n in range(3)}
+        due = schedule.enqueue_due_jobs()  # every registered job is due on the first run
+        assert "test.sealer" in due
+        # The claims the worker makes (db_worker: ready(), then get_locked()), in order.
+        claims = []
+        for _ in range(len(due) + len(backlog)):
+            row = DBTaskResult.objects.ready().get_locked()
+            claims.append(row)
+            DBTaskResult.objects.filter(pk=row.pk).update(status="RUNNING")
+        assert {str(row.pk) for row in claims[len(due) :]} == backlog
+        assert ["sealer"] in [row.args_kwargs["args"] for row in claims[: len(due)]]
+    finally:
+        schedule._registry.pop("test.sealer")
