@@ -84,6 +84,8 @@ class Stack:
     env: dict = field(default_factory=dict)
     procs: dict = field(default_factory=dict)
     tmp: Path | None = None
+    # PostgreSQL settings for this database only (ALTER DATABASE ... SET), e.g. group commit.
+    db_settings: dict = field(default_factory=dict)
 
     # --- lifecycle --------------------------------------------------------------------
     def __enter__(self) -> Stack:
@@ -102,6 +104,8 @@ class Stack:
             "KANAL_LOG_LEVEL": "WARNING",
         }
         pg_admin(f'CREATE DATABASE "{self.db_name}"')
+        for name, value in self.db_settings.items():
+            pg_admin(f'ALTER DATABASE "{self.db_name}" SET {name} = {int(value)}')
         try:
             self.manage("migrate", "--no-input", "-v0")
             self.manage("load_reference_data")

@@ -1,7 +1,7 @@
 """Webhook ingestion: signed WhatsApp deliveries acknowledged per second, and time to case.
 
     .venv/bin/python bench/webhooks.py [--deliveries 10000] [--duplicates 0.1]
-        [--clients 8] [--workers 2] [--wait 420]
+        [--clients 8] [--workers 2] [--wait 420] [--group-commit]
 
 Starts a fresh database, gunicorn and ``--workers`` db_worker processes, then posts a
 burst of WhatsApp Cloud API text deliveries (Meta's documented shape, signed with
@@ -119,6 +119,12 @@ def main(argv=None) -> dict:
         default=None,
         help="max seconds for processing (default: 0.15 s per delivery, at least 420)",
     )
+    parser.add_argument(
+        "--group-commit",
+        action="store_true",
+        help="commit_delay = 1000, commit_siblings = 5 on the bench database (PostgreSQL "
+        "group commit: concurrent acknowledgements share an fsync)",
+    )
     args = parser.parse_args(argv)
     # Two workers process about 20 deliveries a second here: 10,000 need ~8 minutes.
     args.wait = args.wait if args.wait is not None else max(420.0, 0.15 * args.deliveries)
@@ -127,7 +133,8 @@ def main(argv=None) -> dict:
     bodies = {n: delivery(n) for n in set(plan)}
     signatures = {n: signature(b) for n, b in bodies.items()}
 
-    with Stack(name="webhooks") as stack:
+    group_commit = {"commit_delay": 1000, "commit_siblings": 5} if args.group_commit else {}
+    with Stack(name="webhooks", db_settings=group_commit) as stack:
         stack.django()
         from kanal.channels.models import InboundEvent
         from kanal.complaints.models import Complaint
@@ -180,13 +187,12 @@ def main(argv=None) -> dict:
         # processing rate is what a worker pool sustains.
         rate_processed = processed / drained if drained else 0
         # (events and cases above are counted before this second part.)
-        # A paced run: acknowledgement to case with the workers running, once the
-        # burst's follow-up tasks (routing, notices) have drained from the queue.
+        # A paced run: acknowledgement to case with the workers running and the burst's
+        # follow-up tasks (routing, notices) still queued: deliveries are claimed first
+        # (kanal.core.tasks.PRIORITY_INTAKE), so this is the wait a citizen sees.
         from django_tasks_db.models import DBTaskResult
 
-        deadline = time.monotonic() + min(args.wait, 300)  # bounded: see bench/README.md
-        while time.monotonic() < deadline and DBTaskResult.objects.filter(status="READY").exists():
-            time.sleep(1)
+        backlog = DBTaskResult.objects.filter(status="READY").count()
         steady_n = min(500, args.deliveries // 10)
         steady = [delivery(20_000_000 + i) for i in range(steady_n)]
 
@@ -228,7 +234,13 @@ def main(argv=None) -> dict:
             f"p99 < {TARGET_P99_MS:.0f}",
             f"{paced.rate:.0f}/s offered, workers busy",
         ],
-        ["paced: ack→case p50 s", f"{percentile(steady_lags, 50):.2f}", "", f"{steady_n} msgs"],
+        ["paced: tasks queued before it", backlog, "", "routing and notices of the burst"],
+        [
+            "paced: ack→case p50 s",
+            f"{percentile(steady_lags, 50):.2f}",
+            "",
+            f"{len(steady_lags)} of {steady_n} processed within 120 s",
+        ],
         ["paced: ack→case p99 s", f"{percentile(steady_lags, 99):.2f}", "", ""],
         ["deliveries / unique", f"{len(plan)} / {expected_cases}", "", ""],
         ["events stored", events, expected_cases, ""],
