@@ -9,9 +9,19 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Pengaduan"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from kanal.core import schedule
+        from kanal.directory.models import Category
+        from kanal.wilayah.models import Kelurahan
 
         from . import tasks
+        from .forms import forget_choice_rows
+
+        # The public form's cached choice lists follow edits in the admin and actions.
+        for model in (Category, Kelurahan):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_choice_rows, sender=model, weak=False)
 
         schedule.register(
             "complaints.sweep_deadlines", tasks.sweep_complaint_deadlines, timedelta(minutes=15)

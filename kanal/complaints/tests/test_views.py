@@ -58,6 +58,25 @@ def test_a_fully_anonymous_report_stores_no_contact(client, reference_data):
     assert case.reporter is None and case.is_anonymous
 
 
+def test_the_form_follows_category_changes_although_its_lists_are_cached(
+    client, reference_data, django_capture_on_commit_callbacks
+):
+    from kanal.directory.models import Category
+
+    assert "penerangan-jalan" in client.get(reverse("complaints:report")).content.decode()
+    lamp = Category.objects.get(code="penerangan-jalan")
+    with django_capture_on_commit_callbacks(execute=True):
+        lamp.is_active = False
+        lamp.save()
+    page = client.get(reverse("complaints:report")).content.decode()
+    assert 'value="penerangan-jalan"' not in page
+    response = client.post(reverse("complaints:report"), VALID)
+    assert response.status_code == 400 and not Complaint.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Category.objects.create(code="pohon-tumbang", name="Pohon tumbang", parent=lamp.parent)
+    assert 'value="pohon-tumbang"' in client.get(reverse("complaints:report")).content.decode()
+
+
 def test_honeypot_and_rate_limit(client, reference_data, settings):
     assert client.post(reverse("complaints:report"), VALID | {"website": "x"}).status_code == 400
     assert not Complaint.objects.exists()
