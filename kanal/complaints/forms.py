@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kanal.directory.queries import active_categories
-from kanal.wilayah.models import Kelurahan
+from kanal.wilayah.queries import kelurahan_names
 
 from .models import Channel, ContactPreference, Kind
 
@@ -31,11 +31,7 @@ def _choice_rows() -> dict[str, list]:
     rows = cache.get(CHOICES_CACHE_KEY)
     if rows is None:
         rows = {
-            "kelurahan": list(
-                Kelurahan.objects.order_by("kecamatan__name", "name").values_list(
-                    "code", "name", "kecamatan__name"
-                )
-            ),
+            "kelurahan": kelurahan_names(),
             "category": list(
                 active_categories()
                 .filter(parent__isnull=False)

@@ -22,6 +22,7 @@ from kanal.ppid.models import PublicInformationItem
 from kanal.publishing.models import ContentItem, ContentKind
 from kanal.publishing.queries import news_items, priority_programs, published_items
 from kanal.wilayah.models import Kecamatan, Kelurahan
+from kanal.wilayah.queries import kelurahan_names
 
 from . import rules
 
@@ -213,11 +214,7 @@ def case_filter_choices() -> dict:
     """Choices for the public case filters: kecamatan, kelurahan and top-level categories."""
     return {
         "kecamatan": list(Kecamatan.objects.order_by("name").values_list("code", "name")),
-        "kelurahan": list(
-            Kelurahan.objects.order_by("kecamatan__name", "name").values_list(
-                "code", "name", "kecamatan__name"
-            )
-        ),
+        "kelurahan": kelurahan_names(),
         "category": list(
             active_categories()
             .filter(parent=None)

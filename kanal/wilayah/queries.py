@@ -65,6 +65,15 @@ def kelurahan_without_boundary() -> QuerySet[Kelurahan]:
     return Kelurahan.objects.select_related("kecamatan").defer("boundary")
 
 
+def kelurahan_names() -> list[tuple[str, str, str]]:
+    """(code, name, kecamatan name) of every kelurahan, by kecamatan then name: for lists."""
+    return list(
+        Kelurahan.objects.order_by("kecamatan__name", "name").values_list(
+            "code", "name", "kecamatan__name"
+        )
+    )
+
+
 def kelurahan_by_code(code: str) -> Kelurahan | None:
     """The kelurahan with this code (see :func:`kelurahan_without_boundary`), or None."""
     return kelurahan_without_boundary().filter(code=code).first() if code else None
