@@ -16,12 +16,12 @@ class ComplaintsConfig(AppConfig):
         from kanal.wilayah.models import Kelurahan
 
         from . import tasks
-        from .forms import forget_choice_rows
+        from .queries import forget_form_choice_rows
 
         # The public form's cached choice lists follow edits in the admin and actions.
         for model in (Category, Kelurahan):
             for signal in (post_save, post_delete):
-                signal.connect(forget_choice_rows, sender=model, weak=False)
+                signal.connect(forget_form_choice_rows, sender=model, weak=False)
 
         schedule.register(
             "complaints.sweep_deadlines", tasks.sweep_complaint_deadlines, timedelta(minutes=15)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kanal.directory.queries import active_categories
-from kanal.wilayah.queries import kelurahan_names
 
+from . import queries
 from .models import Channel, ContactPreference, Kind
 
 CONSENT_TEXT = _(
@@ -19,50 +17,16 @@ CONSENT_TEXT = _(
 )
 
 
-# The public form builds both lists on every view and POST, a third of the request's
-# time; they change only with the reference data. Cached rows (labels are added per
-# request, in the visitor's language); saves and deletes forget them after commit
-# (ComplaintsConfig.ready), bulk loads within CHOICES_CACHE_SECONDS.
-CHOICES_CACHE_KEY = "complaints:form-choice-rows"
-CHOICES_CACHE_SECONDS = 300
-
-
-def _choice_rows() -> dict[str, list]:
-    rows = cache.get(CHOICES_CACHE_KEY)
-    if rows is None:
-        rows = {
-            "kelurahan": kelurahan_names(),
-            "category": list(
-                active_categories()
-                .filter(parent__isnull=False)
-                .order_by("parent__position", "position")
-                .values_list("code", "name", "parent__name")
-            ),
-            "top_only": list(
-                active_categories()
-                .filter(parent__isnull=True, children__isnull=True)
-                .values_list("code", "name")
-            ),
-        }
-        cache.set(CHOICES_CACHE_KEY, rows, CHOICES_CACHE_SECONDS)
-    return rows
-
-
-def forget_choice_rows(**_signal_kwargs) -> None:
-    """Drop the cached lists once the current transaction commits (a signal receiver)."""
-    transaction.on_commit(lambda: cache.delete(CHOICES_CACHE_KEY))
-
-
 def kelurahan_choices():
     """Kelurahan grouped by kecamatan, for a plain <select> that works without JavaScript."""
     groups: dict[str, list] = {}
-    for code, name, kecamatan in _choice_rows()["kelurahan"]:
+    for code, name, kecamatan in queries.form_choice_rows()["kelurahan"]:
         groups.setdefault(f"Kecamatan {kecamatan}", []).append((code, name))
     return [("", _("I don't know / not in one place")), *groups.items()]
 
 
 def category_choices():
-    rows = _choice_rows()
+    rows = queries.form_choice_rows()
     groups: dict[str, list] = {}
     for code, name, parent in rows["category"]:
         groups.setdefault(parent, []).append((code, name))

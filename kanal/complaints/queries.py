@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -18,7 +18,9 @@ from kanal.accounts.rules import Capability, StaffScope
 from kanal.audit.queries import history_of
 from kanal.core.queries import working_calendar
 from kanal.directory.models import Category, Unit
+from kanal.directory.queries import active_categories
 from kanal.wilayah.models import Kecamatan, Kelurahan
+from kanal.wilayah.queries import kelurahan_names
 
 from . import rules
 from .models import CaseMessage, Complaint, MessageKind, State
@@ -364,3 +366,38 @@ def filled_template(case: Complaint, template_id) -> str:
             "state": case.get_state_display(),
         },
     )
+
+
+# The public form builds both lists on every view and POST, a third of the request's
+# time; they change only with the reference data. Cached rows (labels are added per
+# request, in the visitor's language); saves and deletes forget them after commit
+# (ComplaintsConfig.ready), bulk loads within CHOICES_CACHE_SECONDS.
+CHOICES_CACHE_KEY = "complaints:form-choice-rows"
+CHOICES_CACHE_SECONDS = 300
+
+
+def form_choice_rows() -> dict[str, list]:
+    """Kelurahan, sub-categories and childless top categories for the public form."""
+    rows = cache.get(CHOICES_CACHE_KEY)
+    if rows is None:
+        rows = {
+            "kelurahan": kelurahan_names(),
+            "category": list(
+                active_categories()
+                .filter(parent__isnull=False)
+                .order_by("parent__position", "position")
+                .values_list("code", "name", "parent__name")
+            ),
+            "top_only": list(
+                active_categories()
+                .filter(parent__isnull=True, children__isnull=True)
+                .values_list("code", "name")
+            ),
+        }
+        cache.set(CHOICES_CACHE_KEY, rows, CHOICES_CACHE_SECONDS)
+    return rows
+
+
+def forget_form_choice_rows(**_signal_kwargs) -> None:
+    """Drop the cached lists once the current transaction commits (a signal receiver)."""
+    transaction.on_commit(lambda: cache.delete(CHOICES_CACHE_KEY))
