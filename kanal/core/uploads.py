@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Pillow raises DecompressionBombError above twice this; a phone photo is ~12-50 MP.
 Image.MAX_IMAGE_PIXELS = 60_000_000
@@ -62,8 +62,12 @@ def sniff(head: bytes) -> str:
 def sanitise_image(data: bytes, max_side: int = MAX_IMAGE_SIDE) -> bytes:
     """Decode, apply the camera rotation, shrink to ``max_side``, re-encode as JPEG.
 
-    The output carries no EXIF, GPS, XMP or ICC data. Raises UploadRejected for
-    anything Pillow cannot decode as one of IMAGE_FORMATS.
+    The output carries no metadata of any kind: no EXIF (and so no GPS), XMP, ICC
+    profile, JPEG comment (COM) or PNG text chunk. Pillow copies some of these from
+    the decoded image's ``info`` when it saves (a JPEG comment, for one), so the pixels
+    are copied into a new image that has no ``info`` at all. A colour profile is first
+    applied to the pixels (converted to sRGB) so dropping it does not shift colours.
+    Raises UploadRejected for anything Pillow cannot decode as one of IMAGE_FORMATS.
     """
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -73,15 +77,34 @@ def sanitise_image(data: bytes, max_side: int = MAX_IMAGE_SIDE) -> bytes:
         with Image.open(io.BytesIO(data)) as im:
             im = ImageOps.exif_transpose(im)
             im.thumbnail((max_side, max_side))
+            im = _to_srgb(im)
             if im.mode not in ("RGB", "L"):
                 im = im.convert("RGB")
+            bare = Image.new(im.mode, im.size)
+            bare.paste(im)
             out = io.BytesIO()
-            im.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+            bare.save(out, "JPEG", quality=82, optimize=True, progressive=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise UploadRejected(
             _("The image could not be read. Take the photo again or send another file.")
         ) from exc
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """The image with its embedded colour profile applied, as sRGB; unchanged without one."""
+    profile = im.info.get("icc_profile")
+    if not profile:
+        return im
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        rgb = im if im.mode in ("RGB", "L") else im.convert("RGB")
+        converted = ImageCms.profileToProfile(
+            rgb, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+        )
+        return converted or rgb
+    except (OSError, ValueError, ImageCms.PyCMSError):
+        return im  # a broken profile: keep the pixels as they are (the profile goes anyway)
 
 
 def sanitise_upload(name: str, data: bytes, *, allow_pdf: bool = True) -> CleanFile:

@@ -71,3 +71,115 @@ def test_random_names_never_reuse_the_users_file_name():
     name = clean.storage_name()
     assert "passwd" not in name and "/" not in name and name.endswith(".jpg")
     assert clean.storage_name() != name
+
+
+# Each planted kind of metadata carries this marker, so finding it anywhere in the
+# output bytes (in any segment or chunk) means that kind survived.
+SECRET = b"GPS 5.42S 105.26E home of reporter"
+
+
+def _icc_profile() -> bytes:
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    return profile.tobytes()
+
+
+def _xmp() -> bytes:
+    return (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b"<rdf:Description>" + SECRET + b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+
+
+def _exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x010F] = SECRET.decode()  # Make
+    exif[0x8825] = {1: "S", 2: (5.0, 23.0, 1.0), 3: "E", 4: (105.0, 15.0, 48.0)}
+    return exif
+
+
+def _jpeg_segments(data: bytes) -> list[int]:
+    """The marker byte of every segment before the image data (SOS ends the header)."""
+    markers, i = [], 2
+    while i < len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        markers.append(marker)
+        if marker == 0xDA:  # start of scan: the pixels follow
+            break
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return markers
+
+
+def planted_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(
+        out,
+        "JPEG",
+        exif=_exif(),
+        xmp=_xmp(),
+        icc_profile=_icc_profile(),
+        comment=b"<script>alert(1)</script> " + SECRET,
+    )
+    return out.getvalue()
+
+
+def planted_png() -> bytes:
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", SECRET.decode())  # tEXt
+    text.add_text("Description", SECRET.decode(), zip=True)  # zTXt
+    text.add_itxt("XML:com.adobe.xmp", _xmp().decode())  # iTXt carrying XMP
+    out = io.BytesIO()
+    Image.new("RGBA", (40, 30), (10, 120, 200, 255)).save(
+        out, "PNG", pnginfo=text, exif=_exif(), icc_profile=_icc_profile()
+    )
+    return out.getvalue()
+
+
+def planted_webp() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(
+        out, "WEBP", exif=_exif(), xmp=_xmp(), icc_profile=_icc_profile()
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "planted, kinds",
+    [
+        (planted_jpeg, {"exif", "xmp", "icc_profile", "comment"}),
+        (planted_png, {"exif", "icc_profile", "Comment", "Description", "XML:com.adobe.xmp"}),
+        (planted_webp, {"exif", "xmp", "icc_profile"}),
+    ],
+    ids=["jpeg", "png", "webp"],
+)
+def test_every_kind_of_planted_metadata_is_gone_after_re_encoding(planted, kinds):
+    raw = planted()
+    with Image.open(io.BytesIO(raw)) as original:
+        original.load()
+        # The planted file really carries every kind (else the test proves nothing).
+        assert kinds <= set(original.info), set(original.info)
+    assert SECRET in raw
+
+    clean = sanitise_upload("foto", raw).content
+
+    assert SECRET not in clean and b"reporter" not in clean and b"<script" not in clean
+    assert b"xmpmeta" not in clean and b"Exif" not in clean
+    markers = _jpeg_segments(clean)
+    # Only the JFIF header (APP0), tables, frame and scan: no APP1 (EXIF/XMP), APP2
+    # (ICC), APP13 (IPTC) or any other APPn, and no COM (0xFE) segment.
+    assert not [m for m in markers if 0xE1 <= m <= 0xEF or m == 0xFE], markers
+    with Image.open(io.BytesIO(clean)) as im:
+        assert len(im.getexif()) == 0
+        assert set(im.info) <= {
+            "jfif",
+            "jfif_version",
+            "jfif_unit",
+            "jfif_density",
+            "dpi",
+            "progressive",
+            "progression",
+        }, im.info
