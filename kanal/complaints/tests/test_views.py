@@ -256,3 +256,48 @@ def test_opening_a_case_reads_its_notifications_and_explains_the_deadline(
     with translation.override("id"):
         expected = due_date_text(case)
     assert expected.startswith("5 hari kerja sejak") and expected in page.content.decode()
+
+
+def test_tracking_pages_by_url_share_the_lookup_forms_limit(client, reference_data):
+    from kanal.complaints.views.public import TRACK_LIMIT
+
+    case = make_case()
+    # Enumerating numbers by URL: every guess costs one hit, found or not.
+    for i in range(TRACK_LIMIT - 1):
+        assert client.get(f"/lacak/BL-XXXX-{i:04d}/").status_code == 404
+    assert (
+        client.get(reverse("complaints:track_case", args=[case.tracking_number])).status_code == 200
+    )
+    refused = client.get(reverse("complaints:track_case", args=[case.tracking_number]))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert (
+        "Too many look-ups" in refused.content.decode()
+        or "Terlalu banyak" in refused.content.decode()
+    )
+    # The form draws on the same budget.
+    assert (
+        client.get(reverse("complaints:track"), {"number": case.tracking_number}).status_code == 429
+    )
+    # Another address still has its own budget.
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert (
+        other.get(reverse("complaints:track_case", args=[case.tracking_number])).status_code == 200
+    )
+
+
+def test_a_number_found_with_the_form_costs_one_lookup_not_two(client, reference_data):
+    from kanal.complaints.views.public import TRACK_LIMIT
+
+    case = make_case()
+    for _ in range(TRACK_LIMIT):
+        response = client.get(
+            reverse("complaints:track"), {"number": case.tracking_number}, follow=True
+        )
+        assert response.status_code == 200
+    # Reloading the page the form found is free for this browser.
+    assert (
+        client.get(reverse("complaints:track_case", args=[case.tracking_number])).status_code == 200
+    )
+    assert (
+        client.get(reverse("complaints:track"), {"number": case.tracking_number}).status_code == 429
+    )

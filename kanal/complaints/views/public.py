@@ -21,6 +21,11 @@ from ..rules import TransitionRefused
 
 SESSION_SUBMITTED = "kanal_submitted_cases"
 SESSION_VERIFIED = "kanal_verified_cases"
+SESSION_LOOKED_UP = "kanal_looked_up_cases"
+
+# One budget per address for finding a case by its number, whether through the lookup
+# form or by typing /lacak/<number>/ (tracking numbers must not be enumerable).
+TRACK_LIMIT, TRACK_WINDOW = 30, 600
 
 
 def _limit(request, scope: str, limit: int, window: int) -> int:
@@ -104,18 +109,41 @@ def submitted(request, number: str):
     return render(request, "complaints/submitted.html", {"case": case})
 
 
+def _too_many_lookups(request, form, retry_after: int):
+    form.is_valid()
+    form.add_error(None, _("Too many look-ups from this connection. Try again in a few minutes."))
+    response = render(request, "complaints/track.html", {"form": form}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def track(request):
+    """The lookup form: each number looked up costs one hit of the tracking budget."""
     form = TrackForm(request.GET or None)
-    if form.is_valid() and _limit(request, "track", 30, 600):
-        form.add_error(
-            None, _("Too many look-ups from this connection. Try again in a few minutes.")
-        )
-    elif form.is_valid():
+    if form.is_valid() and (wait := _limit(request, "track", TRACK_LIMIT, TRACK_WINDOW)):
+        return _too_many_lookups(request, form, wait)
+    if form.is_valid():
         case = queries.find_by_tracking_number(form.cleaned_data["number"])
         if case is not None:
+            # Paid for here: the page it leads to does not count it again.
+            _remember(request, SESSION_LOOKED_UP, case.tracking_number)
             return redirect("complaints:track_case", number=case.tracking_number)
         form.add_error("number", _("No report has this number. Check it and try again."))
     return render(request, "complaints/track.html", {"form": form})
+
+
+def _remember(request, key: str, number: str) -> None:
+    numbers = request.session.get(key, [])
+    if number not in numbers:
+        request.session[key] = [*numbers[-9:], number]
+
+
+def _already_paid(request, number: str) -> bool:
+    """This browser sent the report, proved the code, or found it through the form."""
+    return any(
+        number in request.session.get(key, [])
+        for key in (SESSION_SUBMITTED, SESSION_VERIFIED, SESSION_LOOKED_UP)
+    )
 
 
 def _verified(request, case) -> bool:
@@ -123,7 +151,16 @@ def _verified(request, case) -> bool:
 
 
 def track_case(request, number: str):
-    """State, due date and public replies; the reporter's own content only after a code."""
+    """State, due date and public replies; the reporter's own content only after a code.
+
+    Opening a number by URL costs one hit of the same budget as the lookup form (found
+    or not), unless this browser already has the case (see ``_already_paid``); over
+    budget it answers 429 with the lookup form and Retry-After.
+    """
+    if not _already_paid(request, number) and (
+        wait := _limit(request, "track", TRACK_LIMIT, TRACK_WINDOW)
+    ):
+        return _too_many_lookups(request, TrackForm({"number": number[:30]}), wait)
     case = queries.find_by_tracking_number(number)
     if case is None:
         raise Http404
