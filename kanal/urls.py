@@ -5,6 +5,9 @@ from django.views.static import serve
 
 from kanal.admin_site import KanalAdminSite
 
+# A database outage answers 503 with Retry-After wherever it is raised (kanal.core.outage).
+handler500 = "kanal.core.outage.server_error"
+
 # Every admin page needs a verified second factor (django-otp).
 admin.site.__class__ = KanalAdminSite
 

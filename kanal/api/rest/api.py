@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -11,6 +12,7 @@ from ninja.security import HttpBearer
 
 from kanal.complaints.rules import TransitionRefused
 from kanal.core import ratelimit
+from kanal.core.outage import outage_response
 
 from .. import queries
 from . import cases, reference
@@ -84,6 +86,13 @@ def _forbidden(request, exc):
 @api.exception_handler(TransitionRefused)
 def _refused(request, exc):
     return _error(request, 409, "refused", str(exc) or "This step is not possible now.")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unreachable(request, exc):
+    # Ninja would hand this to Django as a 500; an outage is a 503 the client may retry.
+    return outage_response(request)
 
 
 @api.exception_handler(HttpError)
