@@ -17,7 +17,7 @@ import sys
 from html import escape
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import server_error as django_server_error
 
@@ -94,7 +94,4 @@ def server_error(request, template_name="500.html"):
     """``handler500``: 503 when the uncaught exception was a database outage."""
     if is_outage(sys.exc_info()[1]):
         return outage_response(request)
-    try:
-        return django_server_error(request, template_name=template_name)
-    except Exception:  # noqa: BLE001 - the error page itself must never fail
-        return HttpResponseServerError("<h1>Server Error (500)</h1>", content_type="text/html")
+    return django_server_error(request, template_name=template_name)
