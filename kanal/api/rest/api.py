@@ -16,6 +16,7 @@ from kanal.core.outage import outage_response
 
 from .. import queries
 from . import cases, reference
+from .schemas import ERROR_DESCRIPTIONS
 
 
 class StaffToken(HttpBearer):
@@ -37,7 +38,50 @@ class StaffToken(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+# NullCharacterGuard answers 400 to any NUL in a request; the schema says so for every
+# string, so that a client (or schemathesis) knows such a string is not valid input.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _forbid_nul(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not ({"pattern", "enum", "format"} & set(node)):
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _forbid_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _forbid_nul(value)
+
+
+class KanalAPI(NinjaAPI):
+    """Ninja with readable operationIds and every error status explained in the schema."""
+
+    def get_openapi_operation_id(self, operation) -> str:
+        # listCases, not kanal_api_rest_cases_list_cases: what a generated client calls.
+        first, *rest = operation.view_func.__name__.split("_")
+        return first + "".join(word.capitalize() for word in rest)
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _forbid_nul(schema)
+        retry_after = {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": {"type": "integer"},
+            }
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation["responses"].items():
+                    if (text := ERROR_DESCRIPTIONS.get(int(status))) is not None:
+                        response["description"] = text
+                    if int(status) in (429, 503):
+                        response["headers"] = retry_after
+        return schema
+
+
+api = KanalAPI(
     title="Kanal API",
     version="1",
     description=(
@@ -104,7 +148,10 @@ def _http_error(request, exc):
         422: "invalid",
         429: "rate_limited",
     }
-    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    response = _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    if exc.status_code == 429:
+        response["Retry-After"] = "60"
+    return response
 
 
 api.add_router("/cases", cases.router)

@@ -182,7 +182,7 @@ def _step(request, number, run):
 
 
 @router.post("/{number}/verify", response={200: CaseDetail, ERRORS: ErrorOut})
-def verify(request, number: str, payload: VerifyIn):
+def verify_case(request, number: str, payload: VerifyIn):
     category = _by_code(Category.objects, payload.category, "category")
     return _step(
         request,
@@ -194,7 +194,7 @@ def verify(request, number: str, payload: VerifyIn):
 
 
 @router.post("/{number}/dispose", response={200: CaseDetail, ERRORS: ErrorOut})
-def dispose(request, number: str, payload: DisposeIn):
+def dispose_case(request, number: str, payload: DisposeIn):
     unit = _by_code(Unit.objects, payload.unit, "unit")
     return _step(
         request,
@@ -206,7 +206,7 @@ def dispose(request, number: str, payload: DisposeIn):
 
 
 @router.post("/{number}/close", response={200: CaseDetail, ERRORS: ErrorOut})
-def close(request, number: str):
+def close_case(request, number: str):
     return _step(
         request,
         number,
@@ -215,7 +215,7 @@ def close(request, number: str):
 
 
 @router.post("/{number}/reply", response={201: ReplyOut, ERRORS: ErrorOut})
-def reply(request, number: str, payload: ReplyIn):
+def reply_to_case(request, number: str, payload: ReplyIn):
     """Send a reply to the reporter through their channel."""
     case = access_complaint(request.user, number[:40])
 

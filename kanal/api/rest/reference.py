@@ -89,7 +89,7 @@ class Point(Schema):
 
 
 @router.get("/wilayah/locate", response={200: KelurahanOut, ERRORS: ErrorOut}, tags=["wilayah"])
-def locate(request, point: Query[Point]):
+def locate_kelurahan(request, point: Query[Point]):
     """The kelurahan containing a point (404 outside the city)."""
     found = wilayah.kelurahan_at(point.lat, point.lng)
     if found is None:

@@ -183,3 +183,89 @@ def test_docs_page_lists_every_endpoint(client, db):
     assert docs.status_code == 200
     assert b"/api/v1/openapi.json" in docs.content
     assert b"cdn" not in docs.content.lower()  # swagger-ui served from our static files
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("is_anonymous", 0),
+        ("is_anonymous", 1),
+        ("is_anonymous", "true"),
+        ("title", 123),
+        ("lat", "-5.4"),
+        ("reporter", {"name": 7}),
+    ],
+)
+def test_request_bodies_take_json_types_as_sent(client, token_for, field, value):
+    _ops, raw = token_for("ops", [("operator", "diskominfo")])
+    body = {"title": "Lampu mati", "description": "Sudah seminggu.", field: value}
+    if field == "lat":
+        body["lng"] = 105.26
+    response = client.post(
+        "/api/v1/cases", json.dumps(body), content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 422, response.content
+    assert json.loads(response.content)["code"] == "invalid"
+    assert not Complaint.objects.exists()
+
+
+def test_a_real_boolean_and_an_integer_coordinate_are_accepted(client, token_for):
+    _ops, raw = token_for("ops", [("operator", "diskominfo")])
+    body = {"title": "Lampu", "description": "Mati.", "is_anonymous": True, "lat": -5, "lng": 105}
+    response = client.post(
+        "/api/v1/cases", json.dumps(body), content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 201, response.content
+    assert json.loads(response.content)["is_anonymous"] is True
+
+
+def test_operation_ids_are_readable_and_every_error_status_is_documented(client, db):
+    schema = json.loads(client.get("/api/v1/openapi.json").content)
+    operations = [op for ops in schema["paths"].values() for op in ops.values()]
+    assert {op["operationId"] for op in operations} == {
+        "listCases",
+        "getCase",
+        "createCase",
+        "verifyCase",
+        "disposeCase",
+        "closeCase",
+        "replyToCase",
+        "listUnits",
+        "getUnit",
+        "listCategories",
+        "listKecamatan",
+        "listKelurahan",
+        "locateKelurahan",
+    }
+    for op in operations:
+        responses = op["responses"]
+        assert {"400", "401", "403", "404", "422", "429", "503"} <= set(responses), op
+        assert "NUL" in responses["400"]["description"]
+        assert "unknown unit" in responses["422"]["description"]
+        assert "Retry-After" in responses["429"]["headers"]
+        assert "Retry-After" in responses["503"]["headers"]
+
+
+def test_rest_and_open311_give_the_same_time_with_the_citys_offset(client, token_for):
+    from datetime import datetime
+
+    from kanal.api.tests.conftest import parse_xml
+
+    _ops, raw = token_for("ops", [("operator", "diskominfo")])
+    case = make_case()
+    rest = json.loads(client.get(f"/api/v1/cases/{case.tracking_number}", **bearer(raw)).content)
+    assert rest["received_at"].endswith("+07:00")
+    sent = datetime.fromisoformat(rest["received_at"])
+    assert sent.replace(microsecond=0) == case.received_at.replace(microsecond=0)
+    open311 = client.get(f"/open311/v2/requests/{case.tracking_number}.xml")
+    requested = parse_xml(open311.content).findtext("request/requested_datetime")
+    assert requested.endswith("+07:00")
+    assert datetime.fromisoformat(requested) == case.received_at.replace(microsecond=0)
+
+
+def test_a_rate_limited_token_is_told_when_to_retry(client, token_for, settings):
+    settings.KANAL_API_CALLS_PER_MINUTE = 1
+    _ops, raw = token_for("ops", [("operator", "diskominfo")])
+    assert client.get("/api/v1/units", **bearer(raw)).status_code == 200
+    limited = client.get("/api/v1/units", **bearer(raw))
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
