@@ -19,8 +19,9 @@ def save_channel_settings(*, actor, provider: str, values: dict[str, str]) -> Ch
 
     ``values`` maps environment-variable names to what was typed. A secret left empty
     keeps the one saved before (secrets are never shown, so an empty box means "no
-    change"); other values left empty are cleared. A ``generated`` value (a verify token
-    to paste into the provider's dashboard) that is set nowhere is made up here. Secrets
+    change"), and so does a ``generated`` value (a verify token pasted into the
+    provider's dashboard), which is made up here when it is set nowhere; other values
+    left empty are cleared. Secrets
     are stored encrypted (``kanal.core.secrets``). The audit event names the values that
     changed, never their contents.
     """
@@ -29,13 +30,11 @@ def save_channel_settings(*, actor, provider: str, values: dict[str, str]) -> Ch
     changed = []
     for field in rules.CHANNEL_FIELDS[provider]:
         typed = (values.get(field.name) or "").strip()
-        unset = not typed and not stored.get(field.name)
-        if (
-            field.kind == "generated"
-            and unset
-            and not queries.channel_setting(field.name, provider)
-        ):
-            typed = random_tokens.token_urlsafe(24)
+        if field.kind == "generated" and not typed:
+            # An emptied token is kept (providers hold a copy); one set nowhere is made up.
+            typed = stored.get(field.name, "")
+            if not typed and not queries.channel_setting(field.name, provider):
+                typed = random_tokens.token_urlsafe(24)
         if field.secret:
             if not typed:
                 continue
