@@ -6,6 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+# Real SMTP and IMAP servers for any app's tests (smtp_server, smtp_backend, imap_server).
+pytest_plugins = ["kanal.core.tests.mailservers"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

@@ -243,3 +243,26 @@ class ChannelAlert(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ChannelSettings(TimeStampedModel):
+    """A channel's credentials as an administrator saved them in the console.
+
+    ``values`` maps environment-variable names (``KANAL_WHATSAPP_TOKEN``…) to text; the
+    values of secret fields are Fernet tokens (``kanal.core.secrets``), never plain text.
+    Read through ``channels.queries.channel_setting``: a value set in the environment
+    wins over the one saved here.
+    """
+
+    provider = models.CharField(max_length=12, choices=Provider.choices, unique=True)
+    values = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("channel settings")
+        verbose_name_plural = _("channel settings")
+
+    def __str__(self) -> str:
+        return self.provider

@@ -13,10 +13,12 @@ from django.utils import timezone
 from kanal.accounts.queries import scope_for
 from kanal.accounts.rules import Capability
 from kanal.complaints.models import Complaint
+from kanal.core import secrets
 
 from . import rules
 from .models import (
     ChannelAlert,
+    ChannelSettings,
     Citizen,
     Conversation,
     EventStatus,
@@ -29,7 +31,7 @@ from .models import (
 
 
 def has_whatsapp_template() -> bool:
-    return bool((getattr(settings, "KANAL_WHATSAPP_NOTICE_TEMPLATE", {}) or {}).get("name"))
+    return bool((settings.KANAL_WHATSAPP_NOTICE_TEMPLATE or {}).get("name"))
 
 
 def window_for(conversation: Conversation, now: datetime | None = None) -> rules.ReplyWindow:
@@ -97,16 +99,19 @@ def access_channel_health(user) -> None:
 
 
 def quiet_period(provider: str) -> timedelta:
-    periods = getattr(settings, "KANAL_CHANNEL_QUIET_PERIODS", {}) or {}
-    return periods.get(provider, timedelta(hours=24))
+    return timedelta(hours=settings.KANAL_CHANNEL_QUIET_HOURS)
 
 
 def configured_providers() -> list[str]:
     """Providers with credentials configured (the ones expected to receive events)."""
+    saved = _saved_rows()
     return [
         provider
-        for provider, names in rules.PROVIDER_SETTINGS.items()
-        if all(getattr(settings, name, "") for name in names)
+        for provider in rules.CHANNEL_FIELDS
+        if rules.is_configured(
+            provider,
+            {f.name: _resolve(f, provider, saved)[0] for f in rules.CHANNEL_FIELDS[provider]},
+        )
     ]
 
 
@@ -185,3 +190,89 @@ def channel_health(now: datetime | None = None) -> list[ChannelHealth]:
 
 def failed_events(limit: int = 50):
     return InboundEvent.objects.filter(status=EventStatus.FAILED).defer("body")[:limit]
+
+
+# --- configuration: the one resolver every adapter reads its credentials through --------------
+
+
+def _saved_rows(providers=None) -> dict[str, dict]:
+    rows = ChannelSettings.objects.all()
+    if providers is not None:
+        rows = rows.filter(provider__in=providers)
+    return dict(rows.values_list("provider", "values"))
+
+
+def _saved_value(field: rules.CredentialField, stored: str) -> tuple[str, bool]:
+    """A saved value as text (secrets decrypted) and whether it could be read."""
+    if not stored or not field.secret:
+        return stored or "", True
+    try:
+        return secrets.decrypt(stored), True
+    except secrets.UnreadableSecret:
+        return "", False
+
+
+def _environment(name: str) -> str:
+    # Every channel value is declared in kanal/settings.py from the environment.
+    return str(getattr(settings, name) or "")
+
+
+def _resolve(
+    field: rules.CredentialField, provider: str, saved: dict[str, dict]
+) -> tuple[str, str]:
+    providers = (provider, *rules.FIELD_PROVIDERS[field.name])
+    stored = next((saved[p][field.name] for p in providers if saved.get(p, {}).get(field.name)), "")
+    return rules.field_value(field, _environment(field.name), _saved_value(field, stored)[0])
+
+
+def channel_setting(name: str, provider: str = ""):
+    """The value a channel uses for ``name`` (an environment-variable name).
+
+    The environment wins; otherwise the value an administrator saved for ``provider``
+    (or, without one, for any provider the value belongs to, e.g. the Graph address of
+    WhatsApp or Meta); otherwise the provider's default (``rules.CHANNEL_FIELDS``).
+    Names that are not channel credentials are read from settings as they are.
+    """
+    field = rules.FIELDS_BY_NAME.get(name)
+    if field is None:
+        return getattr(settings, name)
+    if environment := _environment(name):
+        return environment
+    saved = _saved_rows((provider, *rules.FIELD_PROVIDERS[name]))
+    return _resolve(field, provider, saved)[0]
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """What the console's channel page shows for one value (secrets never included)."""
+
+    field: rules.CredentialField
+    source: str  # environment, saved, default or ""
+    shown: str  # the value when it may be shown (not a secret), else ""
+    saved: bool  # a value is saved in the console
+    unreadable: bool  # saved, but no KANAL_SECRETS_KEY decrypts it
+
+
+def channel_settings_for(provider: str) -> list[FieldState]:
+    """Each value of a provider: where it comes from, and the value when it is not secret."""
+    saved = _saved_rows([provider]).get(provider, {})
+    states = []
+    for field in rules.CHANNEL_FIELDS[provider]:
+        text, readable = _saved_value(field, saved.get(field.name, ""))
+        value, source = rules.field_value(field, _environment(field.name), text)
+        states.append(
+            FieldState(
+                field=field,
+                source=source,
+                shown="" if field.secret else value,
+                saved=bool(saved.get(field.name)),
+                unreadable=not readable,
+            )
+        )
+    return states
+
+
+def access_channel_settings(user) -> None:
+    """Only system administrators see and change channel credentials; others get 403."""
+    if not scope_for(user).has(Capability.MANAGE_ACCOUNTS):
+        raise PermissionDenied

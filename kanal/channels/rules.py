@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 # --- signatures (verified on the raw body, in constant time) ------------------------------
 
 
@@ -310,15 +312,145 @@ CHANNEL_PROVIDER = {
 }
 
 # A provider counts as configured (expected to receive events) when these settings are set.
-PROVIDER_SETTINGS = {
-    "whatsapp": ("KANAL_WHATSAPP_TOKEN", "KANAL_WHATSAPP_PHONE_NUMBER_ID"),
-    "meta": ("KANAL_META_APP_SECRET", "KANAL_META_PAGE_TOKEN"),
-    "telegram": ("KANAL_TELEGRAM_BOT_TOKEN", "KANAL_TELEGRAM_SECRET_TOKEN"),
-    "tiktok": ("KANAL_TIKTOK_CLIENT_SECRET", "KANAL_TIKTOK_ACCESS_TOKEN"),
-    "sms": ("KANAL_SMS_GATEWAY_URL", "KANAL_SMS_GATEWAY_SECRET"),
-    "email": ("KANAL_IMAP_HOST",),
-    "lapor": ("KANAL_LAPOR_API_URL",),
+# --- configuration: what each channel needs, from the environment or the console -------------
+
+DEFAULT_GRAPH_URL = "https://graph.facebook.com/v21.0"
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    """One value a channel needs, named after its environment variable.
+
+    ``kind``: ``text`` (shown), ``secret`` (written once, never shown again), ``generated``
+    (a shared token Kanal makes up and shows, to paste into the provider's dashboard),
+    ``address`` (a base URL with a public default, changed only for a proxy or a test).
+    ``required``: the channel counts as configured only when every required value is set.
+    """
+
+    name: str
+    label: object  # a lazy translation
+    kind: str = "text"
+    required: bool = True
+    default: str = ""
+
+    @property
+    def secret(self) -> bool:
+        return self.kind == "secret"
+
+
+F = CredentialField
+GRAPH_URL = F("KANAL_GRAPH_URL", _("Graph API address"), "address", False, DEFAULT_GRAPH_URL)
+VERIFY_TOKEN = F("KANAL_META_VERIFY_TOKEN", _("Webhook verify token"), "generated", False)
+CHANNEL_FIELDS: dict[str, tuple[CredentialField, ...]] = {
+    "whatsapp": (
+        F("KANAL_WHATSAPP_PHONE_NUMBER_ID", _("Phone number ID")),
+        F("KANAL_WHATSAPP_TOKEN", _("Access token (system user)"), "secret"),
+        F("KANAL_WHATSAPP_APP_SECRET", _("App secret"), "secret", required=False),
+        VERIFY_TOKEN,
+        GRAPH_URL,
+    ),
+    "meta": (
+        F("KANAL_META_PAGE_ID", _("Facebook Page ID"), required=False),
+        F("KANAL_META_PAGE_TOKEN", _("Page access token"), "secret"),
+        F("KANAL_META_APP_SECRET", _("App secret"), "secret"),
+        F("KANAL_INSTAGRAM_ACCOUNT_ID", _("Instagram account ID"), required=False),
+        F("KANAL_INSTAGRAM_TOKEN", _("Instagram access token"), "secret", required=False),
+        VERIFY_TOKEN,
+        GRAPH_URL,
+    ),
+    "telegram": (
+        F("KANAL_TELEGRAM_BOT_TOKEN", _("Bot token (from BotFather)"), "secret"),
+        F("KANAL_TELEGRAM_SECRET_TOKEN", _("Webhook secret token"), "generated"),
+        F(
+            "KANAL_TELEGRAM_API_URL",
+            _("Bot API address"),
+            "address",
+            False,
+            "https://api.telegram.org",
+        ),
+    ),
+    "tiktok": (
+        F("KANAL_TIKTOK_BUSINESS_ID", _("Business account ID")),
+        F("KANAL_TIKTOK_BUSINESS_TOKEN", _("Business API access token"), "secret"),
+        F("KANAL_TIKTOK_CLIENT_SECRET", _("App client secret"), "secret"),
+        F(
+            "KANAL_TIKTOK_BUSINESS_API_URL",
+            _("Business API address"),
+            "address",
+            False,
+            "https://business-api.tiktok.com/open_api/v1.3",
+        ),
+    ),
+    "sms": (
+        F("KANAL_SMS_GATEWAY_URL", _("Gateway address")),
+        F("KANAL_SMS_GATEWAY_TOKEN", _("Gateway access token"), "secret"),
+        F("KANAL_SMS_GATEWAY_SECRET", _("Webhook shared secret"), "generated"),
+    ),
+    "email": (
+        F("KANAL_IMAP_HOST", _("IMAP server")),
+        F("KANAL_IMAP_PORT", _("IMAP port"), required=False, default="993"),
+        F("KANAL_IMAP_SSL", _("IMAP over SSL (1 or 0)"), required=False, default="1"),
+        F("KANAL_IMAP_USER", _("IMAP user name")),
+        F("KANAL_IMAP_PASSWORD", _("IMAP password"), "secret"),
+        F("KANAL_IMAP_FOLDER", _("IMAP folder"), required=False, default="INBOX"),
+        F("KANAL_EMAIL_REPLY_ADDRESS", _("Reply address"), required=False),
+    ),
+    "lapor": (
+        F("KANAL_LAPOR_API_URL", _("SP4N-LAPOR! API address")),
+        F("KANAL_LAPOR_TOKEN", _("SP4N-LAPOR! token"), "secret"),
+    ),
 }
+del F
+
+# Which providers a value belongs to, in order (the Graph address and the verify token
+# are shared by WhatsApp and Meta; each provider's saved value is looked at in turn).
+FIELD_PROVIDERS: dict[str, tuple[str, ...]] = {}
+for _provider, _fields in CHANNEL_FIELDS.items():
+    for _field in _fields:
+        FIELD_PROVIDERS[_field.name] = (*FIELD_PROVIDERS.get(_field.name, ()), _provider)
+FIELDS_BY_NAME = {f.name: f for fields in CHANNEL_FIELDS.values() for f in fields}
+
+
+def field_value(field: CredentialField, environment: str, saved: str) -> tuple[str, str]:
+    """The value in use and where it comes from: ``environment``, ``saved``, ``default``, ``""``.
+
+    The environment wins over a value saved in the console (the page says so), so a
+    deployment's configuration management keeps the last word.
+    """
+    if environment:
+        return environment, "environment"
+    if saved:
+        return saved, "saved"
+    if field.default:
+        return field.default, "default"
+    return "", ""
+
+
+def is_configured(provider: str, values: dict[str, str]) -> bool:
+    """Every required value of the provider is set."""
+    return all(values.get(f.name) for f in CHANNEL_FIELDS[provider] if f.required)
+
+
+# --- webhook bodies ---------------------------------------------------------------------------
+
+
+def body_refusal(content_length: str | None, input_terminated: bool, body_size: int | None) -> str:
+    """Why a webhook body must be refused with 400 before anything is stored, or "".
+
+    A delivery without Content-Length (``Transfer-Encoding: chunked``) reaches Django as an
+    empty stream unless the server de-chunks it and says so (``wsgi.input_terminated``, as
+    gunicorn does); acknowledging it would lose the message, so it is refused and the
+    provider sends it again. An empty body is refused too: it carries no event, and its
+    digest would make every later empty delivery look like a duplicate.
+    ``body_size`` is the number of bytes read, ``None`` when nothing could be read.
+    """
+    if content_length in (None, "") and not input_terminated:
+        return "length unknown"
+    if body_size is None:
+        return "body too large"
+    if body_size == 0:
+        return "empty body"
+    return ""
 
 
 # --- health ----------------------------------------------------------------------------------

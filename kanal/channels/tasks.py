@@ -16,7 +16,7 @@ from django_tasks import task
 
 from kanal.core.tasks import PRIORITY_INTAKE
 
-from . import actions
+from . import actions, queries
 from .adapters import ProviderError, for_channel, for_provider
 from .adapters.base import OutgoingReply
 from .models import EventStatus, InboundEvent, OutboundMessage, OutboxStatus
@@ -145,7 +145,7 @@ def deliver_notice(notice_id: int) -> str:
 @task()
 def sweep_inbound_events() -> int:
     """Periodic: re-queue events still pending after N minutes (their worker died)."""
-    minutes = getattr(settings, "KANAL_CHANNEL_SWEEP_MINUTES", 10)
+    minutes = settings.KANAL_CHANNEL_SWEEP_MINUTES
     return actions.requeue_stale_events(timezone.now() - timedelta(minutes=minutes))
 
 
@@ -167,7 +167,7 @@ def poll_email() -> int:
 
     A crash between storing and marking only fetches them again; the key dedupes.
     """
-    if not getattr(settings, "KANAL_IMAP_HOST", ""):
+    if not queries.channel_setting("KANAL_IMAP_HOST"):
         return 0
     from .adapters import email
 
@@ -183,11 +183,11 @@ def poll_email() -> int:
 @task()
 def poll_lapor() -> int:
     """Periodic: pull new SP4N-LAPOR! reports and store each raw under its tracking id."""
-    if not getattr(settings, "KANAL_LAPOR_API_URL", ""):
+    if not queries.channel_setting("KANAL_LAPOR_API_URL"):
         return 0
     from .adapters import lapor
 
-    since = timezone.now() - timedelta(days=getattr(settings, "KANAL_LAPOR_LOOKBACK_DAYS", 3))
+    since = timezone.now() - timedelta(days=settings.KANAL_LAPOR_LOOKBACK_DAYS)
     reports = lapor.HttpLaporClient().fetch_new_reports(since)
     return import_lapor_reports(reports)
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("webhooks/tiktok/", views.tiktok_webhook, name="webhook_tiktok"),
     path("webhooks/sms/", views.sms_webhook, name="webhook_sms"),
     path("console/channels/", views.health, name="health"),
+    path("console/channels/<str:provider>/settings/", views.channel_settings, name="settings"),
     path("console/channels/events/<int:event_id>/retry/", views.retry_event, name="retry_event"),
 ]

@@ -6,8 +6,10 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -16,18 +18,44 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kanal.accounts.decorators import staff_required
 
-from . import actions, queries
+from . import actions, queries, rules
 from .adapters import for_provider
 from .adapters.base import is_probe, raw_key
-from .models import InboundEvent
+from .adapters.checks import check_connection
+from .models import InboundEvent, Provider
 
 log = logging.getLogger(__name__)
 
 
+def _webhook_body(request) -> bytes | None:
+    """The delivery's raw bytes, or None when they cannot be known to be complete.
+
+    Without Content-Length (``Transfer-Encoding: chunked``) Django reads nothing; when
+    the server has de-chunked the body and says so (``wsgi.input_terminated``, as
+    gunicorn does) the stream is read to its end instead, up to the upload limit.
+    """
+    if request.META.get("CONTENT_LENGTH") not in (None, ""):
+        return request.body
+    if not request.META.get("wsgi.input_terminated"):
+        return None
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = request.META["wsgi.input"].read(limit + 1)
+    return None if len(body) > limit else body
+
+
 def _receive(request, provider: str) -> HttpResponse:
-    """Verify on the raw bytes, store one row per event key, answer 200 at once."""
+    """Refuse what cannot be stored whole, verify on the raw bytes, store, answer 200."""
     adapter = for_provider(provider)
-    body = request.body
+    body = _webhook_body(request)
+    refusal = rules.body_refusal(
+        request.META.get("CONTENT_LENGTH"),
+        bool(request.META.get("wsgi.input_terminated")),
+        None if body is None else len(body),
+    )
+    if refusal:
+        # 400 before anything is stored or acknowledged: the provider sends it again.
+        log.warning("%s webhook refused: %s", provider, refusal)
+        return HttpResponseBadRequest(refusal, content_type="text/plain")
     ok, reason = adapter.verify(request.headers, body, timezone.now())
     if not ok:
         actions.record_signature_failure(provider, reason)
@@ -50,9 +78,9 @@ def _receive(request, provider: str) -> HttpResponse:
     return HttpResponse("ok")
 
 
-def _meta_handshake(request) -> HttpResponse:
+def _meta_handshake(request, provider: str) -> HttpResponse:
     """``hub.mode=subscribe`` with our verify token: echo ``hub.challenge``."""
-    expected = getattr(settings, "KANAL_META_VERIFY_TOKEN", "")
+    expected = queries.channel_setting("KANAL_META_VERIFY_TOKEN", provider)
     token = request.GET.get("hub.verify_token", "")
     if (
         request.GET.get("hub.mode") == "subscribe"
@@ -67,7 +95,7 @@ def _meta_handshake(request) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def whatsapp_webhook(request):
     if request.method == "GET":
-        return _meta_handshake(request)
+        return _meta_handshake(request, "whatsapp")
     return _receive(request, "whatsapp")
 
 
@@ -75,7 +103,7 @@ def whatsapp_webhook(request):
 @require_http_methods(["GET", "POST"])
 def meta_webhook(request):
     if request.method == "GET":
-        return _meta_handshake(request)
+        return _meta_handshake(request, "meta")
     return _receive(request, "meta")
 
 
@@ -103,10 +131,68 @@ def sms_webhook(request):
 @staff_required
 def health(request):
     queries.access_channel_health(request.user)
+    can_configure = True
+    try:
+        queries.access_channel_settings(request.user)
+    except PermissionDenied:
+        can_configure = False
     return render(
         request,
         "channels/health.html",
-        {"rows": queries.channel_health(), "failed": queries.failed_events()},
+        {
+            "rows": queries.channel_health(),
+            "failed": queries.failed_events(),
+            "can_configure": can_configure,
+        },
+    )
+
+
+WEBHOOK_URLS = {
+    "whatsapp": "channels:webhook_whatsapp",
+    "meta": "channels:webhook_meta",
+    "telegram": "channels:webhook_telegram",
+    "tiktok": "channels:webhook_tiktok",
+    "sms": "channels:webhook_sms",
+}
+
+
+@staff_required
+def channel_settings(request, provider: str):
+    """An administrator's page for one channel: credentials, webhook address, a test.
+
+    POST ``save`` stores what was typed (secrets encrypted, never shown again); POST
+    ``test`` calls the provider's harmless endpoint with the credentials in use and
+    says what happened.
+    """
+    queries.access_channel_settings(request.user)
+    if provider not in rules.CHANNEL_FIELDS:
+        raise Http404
+    if request.method == "POST":
+        if "test" in request.POST:
+            result = check_connection(provider)
+            (messages.success if result.ok else messages.error)(request, result.message)
+        else:
+            names = [f.name for f in rules.CHANNEL_FIELDS[provider]]
+            actions.save_channel_settings(
+                actor=request.user,
+                provider=provider,
+                values={name: request.POST.get(name, "") for name in names},
+            )
+            messages.success(request, _("Saved. Secrets are stored encrypted and not shown again."))
+        return redirect("channels:settings", provider=provider)
+    webhook = ""
+    if provider in WEBHOOK_URLS:
+        webhook = settings.KANAL_PUBLIC_BASE_URL.rstrip("/") + reverse(WEBHOOK_URLS[provider])
+    return render(
+        request,
+        "channels/settings.html",
+        {
+            "provider": provider,
+            "label": Provider(provider).label,
+            "fields": queries.channel_settings_for(provider),
+            "webhook_url": webhook,
+            "providers": Provider.choices,
+        },
     )
 
 

@@ -65,7 +65,7 @@ def channels() -> Channels:
 
     KANAL_SOCIAL_ACCOUNTS is a list of (name, url) pairs or a {name: url} mapping.
     """
-    social = getattr(settings, "KANAL_SOCIAL_ACCOUNTS", ()) or ()
+    social = settings.KANAL_SOCIAL_ACCOUNTS or ()
     if isinstance(social, dict):
         social = social.items()
     return Channels(

@@ -28,7 +28,7 @@ class ReplyNotPossible(Exception):
 
 
 def _template_name() -> str:
-    return (getattr(settings, "KANAL_WHATSAPP_NOTICE_TEMPLATE", {}) or {}).get("name", "")
+    return (settings.KANAL_WHATSAPP_NOTICE_TEMPLATE or {}).get("name", "")
 
 
 def _recipient(conversation: Conversation) -> str:

@@ -13,17 +13,20 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from ..queries import channel_setting
 from ..rules import InboundItem, MediaRef
 
 PROBE_PREFIX = "kanal-probe-"  # message ids of synthetic probe events (channel_probe)
 
 
 def setting(name: str, default=""):
-    return getattr(settings, name, default)
+    """A credential or provider address, through the one resolver (environment first)."""
+    value = channel_setting(name)
+    return default if value in ("", None) else value
 
 
 def timeout() -> httpx.Timeout:
-    return httpx.Timeout(setting("KANAL_CHANNEL_HTTP_TIMEOUT", 10.0), connect=5.0)
+    return httpx.Timeout(settings.KANAL_CHANNEL_HTTP_TIMEOUT, connect=5.0)
 
 
 class ProviderError(Exception):

@@ -95,13 +95,17 @@ def normalise(raw: bytes) -> list[InboundItem]:
     ]
 
 
+def _imap_ssl() -> bool:
+    return str(setting("KANAL_IMAP_SSL", "1")).strip().lower() not in ("0", "false", "no", "off")
+
+
 def fetch_unseen(limit: int = 50) -> list[tuple[str, bytes]]:
     """Unseen messages from the IMAP folder as (uid, raw bytes); marks none seen yet."""
     from imap_tools import MailBox, MailBoxUnencrypted
 
     host = setting("KANAL_IMAP_HOST")
     port = int(setting("KANAL_IMAP_PORT", 993))
-    box_class = MailBox if setting("KANAL_IMAP_SSL", True) else MailBoxUnencrypted
+    box_class = MailBox if _imap_ssl() else MailBoxUnencrypted
     with box_class(host, port=port, timeout=30).login(
         setting("KANAL_IMAP_USER"),
         setting("KANAL_IMAP_PASSWORD"),
@@ -118,7 +122,7 @@ def mark_seen(uids: list[str]) -> None:
 
     if not uids:
         return
-    box_class = MailBox if setting("KANAL_IMAP_SSL", True) else MailBoxUnencrypted
+    box_class = MailBox if _imap_ssl() else MailBoxUnencrypted
     with box_class(setting("KANAL_IMAP_HOST"), port=int(setting("KANAL_IMAP_PORT", 993))).login(
         setting("KANAL_IMAP_USER"),
         setting("KANAL_IMAP_PASSWORD"),

@@ -29,7 +29,7 @@ TEMPORARY_CODES = {40100, 40016, 50000, 50002}  # rate limited / internal error
 
 
 def api_url() -> str:
-    return setting("KANAL_TIKTOK_API_URL", "https://business-api.tiktok.com/open_api/v1.3")
+    return setting("KANAL_TIKTOK_BUSINESS_API_URL").rstrip("/")
 
 
 def normalise(body: bytes) -> list[InboundItem]:
@@ -71,7 +71,7 @@ def normalise(body: bytes) -> list[InboundItem]:
 
 
 def _call(path: str, body: dict) -> dict:
-    headers = {"Access-Token": setting("KANAL_TIKTOK_ACCESS_TOKEN")}
+    headers = {"Access-Token": setting("KANAL_TIKTOK_BUSINESS_TOKEN")}
     try:
         response = httpx.post(f"{api_url()}/{path}", json=body, headers=headers, timeout=timeout())
     except httpx.HTTPError as exc:

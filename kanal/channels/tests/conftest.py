@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from kanal.channels import rules, tasks
+from kanal.channels import actions, rules, tasks
 from kanal.channels.models import EventStatus, InboundEvent
 from kanal.complaints.models import CitizenNotice, NoticeStatus
 
 from .fakes.server import (
+    LAPOR_TOKEN,
     PAGE_TOKEN,
+    PHONE_NUMBER_ID,
     SMS_TOKEN,
     TELEGRAM_TOKEN,
     TIKTOK_TOKEN,
@@ -26,6 +28,7 @@ APP_SECRET = "meta-app-secret"
 TELEGRAM_SECRET = "telegram-secret_token-1"
 TIKTOK_SECRET = "tiktok-client-secret"
 SMS_SECRET = "sms-gateway-secret"
+VERIFY_TOKEN = "meatyhamhock"
 
 
 def payload(name: str, **replace) -> bytes:
@@ -42,28 +45,50 @@ def fake():
         yield state
 
 
+def configure_channels(fake_url: str) -> None:
+    """Save every channel's credentials the way an administrator does on the console page."""
+    values = {
+        "whatsapp": {
+            "KANAL_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+            "KANAL_WHATSAPP_TOKEN": WHATSAPP_TOKEN,
+            "KANAL_WHATSAPP_APP_SECRET": APP_SECRET,
+            "KANAL_META_VERIFY_TOKEN": VERIFY_TOKEN,
+            "KANAL_GRAPH_URL": f"{fake_url}/graph",
+        },
+        "meta": {
+            "KANAL_META_PAGE_ID": "682498302938465",
+            "KANAL_META_PAGE_TOKEN": PAGE_TOKEN,
+            "KANAL_META_APP_SECRET": APP_SECRET,
+            "KANAL_META_VERIFY_TOKEN": VERIFY_TOKEN,
+            "KANAL_GRAPH_URL": f"{fake_url}/graph",
+        },
+        "telegram": {
+            "KANAL_TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "KANAL_TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+            "KANAL_TELEGRAM_API_URL": f"{fake_url}/telegram",
+        },
+        "tiktok": {
+            "KANAL_TIKTOK_BUSINESS_ID": "biz-123",
+            "KANAL_TIKTOK_BUSINESS_TOKEN": TIKTOK_TOKEN,
+            "KANAL_TIKTOK_CLIENT_SECRET": TIKTOK_SECRET,
+            "KANAL_TIKTOK_BUSINESS_API_URL": f"{fake_url}/tiktok",
+        },
+        "sms": {
+            "KANAL_SMS_GATEWAY_URL": f"{fake_url}/sms",
+            "KANAL_SMS_GATEWAY_TOKEN": SMS_TOKEN,
+            "KANAL_SMS_GATEWAY_SECRET": SMS_SECRET,
+        },
+        "lapor": {"KANAL_LAPOR_API_URL": f"{fake_url}/lapor", "KANAL_LAPOR_TOKEN": LAPOR_TOKEN},
+    }
+    for provider, typed in values.items():
+        actions.save_channel_settings(actor=None, provider=provider, values=typed)
+
+
 @pytest.fixture
-def channel_settings(settings, fake, tmp_path):
-    settings.KANAL_META_APP_SECRET = APP_SECRET
-    settings.KANAL_META_VERIFY_TOKEN = "meatyhamhock"
-    settings.KANAL_GRAPH_URL = f"{fake.url}/graph"
-    settings.KANAL_WHATSAPP_TOKEN = WHATSAPP_TOKEN
-    settings.KANAL_WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
-    settings.KANAL_META_PAGE_TOKEN = PAGE_TOKEN
-    settings.KANAL_META_PAGE_ID = "682498302938465"
-    settings.KANAL_TELEGRAM_BOT_TOKEN = TELEGRAM_TOKEN
-    settings.KANAL_TELEGRAM_SECRET_TOKEN = TELEGRAM_SECRET
-    settings.KANAL_TELEGRAM_API_URL = f"{fake.url}/telegram"
-    settings.KANAL_TIKTOK_CLIENT_SECRET = TIKTOK_SECRET
-    settings.KANAL_TIKTOK_ACCESS_TOKEN = TIKTOK_TOKEN
-    settings.KANAL_TIKTOK_BUSINESS_ID = "biz-123"
-    settings.KANAL_TIKTOK_API_URL = f"{fake.url}/tiktok"
-    settings.KANAL_SMS_GATEWAY_URL = f"{fake.url}/sms"
-    settings.KANAL_SMS_GATEWAY_TOKEN = SMS_TOKEN
-    settings.KANAL_SMS_GATEWAY_SECRET = SMS_SECRET
-    settings.KANAL_LAPOR_API_URL = f"{fake.url}/lapor"
-    settings.KANAL_LAPOR_TOKEN = "lapor-test-token"
-    settings.KANAL_WHATSAPP_NOTICE_TEMPLATE = {}
+def channel_settings(settings, fake, tmp_path, db):
+    """Every channel configured through the console's action (as production does), the
+    provider addresses pointing at the fake server; uploads in a temporary folder."""
+    configure_channels(fake.url)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.KANAL_PUBLIC_URL = "https://lapor.example"
     return settings

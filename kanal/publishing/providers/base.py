@@ -29,7 +29,7 @@ def setting(name: str, default: str = "") -> str:
 
 def http_client() -> httpx.Client:
     """A client with timeouts; retries are the task's job (they must reconcile first)."""
-    timeout = float(getattr(settings, "KANAL_PROVIDER_TIMEOUT_SECONDS", 20))
+    timeout = settings.KANAL_PROVIDER_TIMEOUT_SECONDS
     return httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0))
 
 

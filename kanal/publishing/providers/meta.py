@@ -17,7 +17,7 @@ DEFAULT_GRAPH_URL = "https://graph.facebook.com/v21.0"
 
 
 def graph_url() -> str:
-    return setting("KANAL_FACEBOOK_GRAPH_URL", DEFAULT_GRAPH_URL).rstrip("/")
+    return setting("KANAL_GRAPH_URL", DEFAULT_GRAPH_URL).rstrip("/")
 
 
 def page_token() -> str:

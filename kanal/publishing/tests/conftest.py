@@ -47,7 +47,7 @@ def reviewer(reference_data, staff_factory):
 def providers(settings):
     """Facebook/Instagram (Graph) and TikTok fakes, with Kanal's settings pointing at them."""
     with FakeGraph() as graph, FakeTikTok() as tiktok:
-        settings.KANAL_FACEBOOK_GRAPH_URL = graph.url + "/v21.0"
+        settings.KANAL_GRAPH_URL = graph.url + "/v21.0"
         settings.KANAL_FACEBOOK_PAGE_ID = graph.page_id
         settings.KANAL_FACEBOOK_PAGE_TOKEN = graph.token
         settings.KANAL_INSTAGRAM_USER_ID = graph.ig_user

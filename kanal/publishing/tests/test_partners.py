@@ -1,10 +1,8 @@
 """Press releases reach media partners by e-mail (a local SMTP server), once each."""
 
 import email
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from kanal.audit.models import AuditEvent
 from kanal.publishing import actions, rules
@@ -16,31 +14,10 @@ from .conftest import approved
 pytestmark = pytest.mark.django_db
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    with socket.socket() as probe:  # aiosmtpd's start() cannot use port 0 itself
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+def smtp(smtp_backend):
+    """The shared real SMTP server (kanal.core.tests.mailservers)."""
+    return smtp_backend
 
 
 @pytest.fixture
@@ -75,11 +52,11 @@ def test_a_press_release_reaches_each_chosen_partner_with_its_attachment(
     queued = DBTaskResult.objects.filter(task_path__endswith=".deliver_press_release")
     assert queued.count() == 2  # one task per partner, queued with the transaction
     deliver_all()
-    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == [
+    assert sorted(m.rcpt_tos[0] for m in smtp.envelopes) == [
         "berita@radio.example",
         "redaksi@tv.example",
     ]
-    message = email.message_from_bytes(smtp.messages[0].content)
+    message = email.message_from_bytes(smtp.envelopes[0].content)
     assert "Siaran pers banjir" in message["Subject"]
     attachments = [p for p in message.walk() if p.get_filename()]
     assert [p.get_content_type() for p in attachments] == ["image/jpeg"]
@@ -95,7 +72,7 @@ def test_a_partner_never_receives_the_same_release_twice(release, two_partners, 
     new = partners.send_press_release(editor, release, [tv, radio])  # tv chosen again
     assert [d.partner for d in new] == [radio]
     deliver_all()
-    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == [
+    assert sorted(m.rcpt_tos[0] for m in smtp.envelopes) == [
         "berita@radio.example",
         "redaksi@tv.example",
     ]
@@ -106,12 +83,12 @@ def test_an_interrupted_send_is_not_repeated_blindly(release, two_partners, smtp
     (delivery,) = partners.send_press_release(editor, release, [tv])
     PressDelivery.objects.filter(pk=delivery.pk).update(state="sending")  # worker killed mid-send
     assert partners.deliver_press_release(delivery.pk) == "failed"
-    assert smtp.messages == []
+    assert smtp.envelopes == []
     delivery.refresh_from_db()
     assert "terputus" in delivery.error
     partners.resend_press_release(editor, delivery)
     assert partners.deliver_press_release(delivery.pk) == "sent"
-    assert len(smtp.messages) == 1
+    assert len(smtp.envelopes) == 1
 
 
 def test_an_smtp_failure_is_recorded(release, two_partners, settings, editor):

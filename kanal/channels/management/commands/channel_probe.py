@@ -27,9 +27,9 @@ def probe_event(provider: str, probe_id: str) -> tuple[bytes, dict, str]:
     """The body, signed headers and expected event key of a probe for ``provider``."""
     now = timezone.now()
     stamp = int(now.timestamp())
-    secret = getattr(settings, "KANAL_META_APP_SECRET", "")
+    secret = queries.channel_setting("KANAL_META_APP_SECRET", provider)
     if provider == "whatsapp":
-        secret = getattr(settings, "KANAL_WHATSAPP_APP_SECRET", "") or secret
+        secret = queries.channel_setting("KANAL_WHATSAPP_APP_SECRET", provider) or secret
         body = {
             "object": "whatsapp_business_account",
             "entry": [
@@ -90,7 +90,7 @@ def probe_event(provider: str, probe_id: str) -> tuple[bytes, dict, str]:
             },
         }
         raw = json.dumps(body).encode()
-        token = getattr(settings, "KANAL_TELEGRAM_SECRET_TOKEN", "")
+        token = queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN", provider)
         return raw, {"X-Telegram-Bot-Api-Secret-Token": token}, f"update:{update_id}"
     if provider == "tiktok":
         content = {
@@ -109,11 +109,11 @@ def probe_event(provider: str, probe_id: str) -> tuple[bytes, dict, str]:
             "content": json.dumps(content),
         }
         raw = json.dumps(body).encode()
-        secret = getattr(settings, "KANAL_TIKTOK_CLIENT_SECRET", "")
+        secret = queries.channel_setting("KANAL_TIKTOK_CLIENT_SECRET", provider)
         return raw, {"Tiktok-Signature": rules.tiktok_signature(secret, raw, now)}, probe_id
     if provider == "sms":
         raw = json.dumps({"id": probe_id, "from": "+620", "text": "probe"}).encode()
-        token = getattr(settings, "KANAL_SMS_GATEWAY_SECRET", "")
+        token = queries.channel_setting("KANAL_SMS_GATEWAY_SECRET", provider)
         return raw, {"X-Kanal-Sms-Token": token}, probe_id
     raise ValueError(provider)
 

@@ -25,6 +25,7 @@ TELEGRAM_TOKEN = "123456:telegram-test-token"
 TIKTOK_TOKEN = "tiktok-test-token"
 SMS_TOKEN = "sms-test-token"
 LAPOR_TOKEN = "lapor-test-token"
+PHONE_NUMBER_ID = "106540352242922"
 
 
 def jpeg_bytes() -> bytes:
@@ -118,6 +119,24 @@ def make_handler(state: FakeProviders):
             parts = rest.strip("/").split("/")
             if r.method == "GET" and parts[0] == "media-file":
                 return self._reply(200, jpeg_bytes(), "image/jpeg")
+            if r.method == "GET" and parts[0] == PHONE_NUMBER_ID:  # the business number
+                return self._reply(
+                    200,
+                    {
+                        "verified_name": "Pemkot Bandar Lampung",
+                        "display_phone_number": "+62 811-7200-000",
+                        "id": PHONE_NUMBER_ID,
+                    },
+                )
+            if r.method == "GET" and parts[0].startswith("unknown"):
+                return self._reply(
+                    400,
+                    graph_error(
+                        100,
+                        f"Unsupported get request. Object with ID '{parts[0]}' does not exist",
+                        33,
+                    ),
+                )
             if r.method == "GET" and len(parts) == 1:  # media id lookup
                 return self._reply(
                     200,
@@ -195,6 +214,14 @@ def make_handler(state: FakeProviders):
                             "chat": {"id": int(body["chat_id"]), "type": "private"},
                             "text": body["text"],
                         },
+                    },
+                )
+            if method == "getMe":
+                return self._reply(
+                    200,
+                    {
+                        "ok": True,
+                        "result": {"id": 123456, "is_bot": True, "username": "kanal_test_bot"},
                     },
                 )
             if method == "getFile":
