@@ -9,24 +9,45 @@ STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.installed-browser
 CHROMIUM ?= /usr/bin/chromium
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kanal_test_$(shell date +%s)_$$$$
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# uv (from PyPI, installed into the venv) when it can be had; pip otherwise.
+UV := $(BIN)/uv
+define install
+	@if [ ! -x $(UV) ]; then echo "    getting uv, a faster installer, from PyPI (pip is the fallback)"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1 || true; fi
+	@if [ -x $(UV) ] && $(UV) pip install --python $(BIN)/python $(1); then :; else \
+	  echo "    installing with pip"; \
+	  $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check $(1); fi
+endef
+# Every target that runs manage.py must be started in the project folder.
+IN_PROJECT = @test -f manage.py -a -f kanal/settings.py || { \
+	echo "Run make in Kanal's folder (the one with manage.py): cd $(CURDIR_HINT)"; exit 2; }
+CURDIR_HINT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
-.PHONY: help run setup test test-pg test-browser test-all lint format otp i18n i18n-check clean \
-	bench faults routing-model
+.PHONY: help run serve setup test test-pg test-browser test-all lint format otp i18n i18n-check clean \
+	bench faults routing-model check-port
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[A-Za-z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/python:
+	$(IN_PROJECT)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kanal needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
 	$(PYTHON) -m venv $(VENV)
 
+# Started outside the project folder, say so instead of "No rule to make target".
+pyproject.toml:
+	$(IN_PROJECT)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	@echo "==> Installing Kanal and its development tools into $(VENV)"
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(call install,-e ".[dev]")
 	@touch $@
 
 setup: $(STAMP)  ## install, compile translations, migrate var/kanal.sqlite3, load reference data
+	$(IN_PROJECT)
+	@echo "==> Compiling translations"
 	@$(MANAGE) compile_translations -v0
 	@echo "==> Migrating the database"
 	@$(MANAGE) migrate --no-input -v0
@@ -34,13 +55,24 @@ setup: $(STAMP)  ## install, compile translations, migrate var/kanal.sqlite3, lo
 	@$(MANAGE) load_reference_data
 	@$(MANAGE) load_routing_data
 
-run: setup  ## run Kanal at http://127.0.0.1:8000 with worker and scheduler (Ctrl-C stops)
+run: check-port setup  ## run Kanal at http://127.0.0.1:8000 (PORT=, HOST= to change) with worker and scheduler; Ctrl-C stops
+	@echo "==> Demo accounts"
 	@$(MANAGE) load_demo_accounts
 	@echo "==> Demo content (news, programs, PPID year, cases)"
 	@$(MANAGE) publishing_demo_data
 	@$(MANAGE) ppid_demo_data --year 2025
 	@$(MANAGE) complaints_demo_data
-	@$(MANAGE) run_kanal
+	@$(MANAGE) run_kanal --addr $(HOST):$(PORT)
+
+# Refuse a taken port before minutes of set-up, not after.
+check-port:
+	$(IN_PROJECT)
+	@$(PYTHON) -c 'import sys; from kanal.core.processes import port_in_use; \
+	sys.exit(port_in_use("$(HOST)", $(PORT)) and "Port $(PORT) on $(HOST) is already in use (another Kanal?). Stop it or choose another: make run PORT=$(shell expr $(PORT) + 1)")'
+
+serve: $(STAMP)  ## production: gunicorn, task workers and the scheduler (KANAL_DEBUG=0; see docs/deploy.md)
+	$(IN_PROJECT)
+	@$(MANAGE) serve
 
 test: $(STAMP)  ## run every test that needs no external service (SQLite)
 	@$(MANAGE) compile_translations -v0
@@ -51,7 +83,7 @@ test-pg: $(STAMP)  ## the same suite on PostgreSQL (PG_URL, a fresh database per
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,browser]"
+	$(call install,-e ".[dev,browser]")
 	@touch $@
 
 test-browser: $(BROWSER_STAMP)  ## drive Debian's Chromium through Playwright, with axe checks
@@ -78,8 +110,13 @@ i18n: $(STAMP)  ## extract strings into the Indonesian catalogues (needs GNU get
 	  (cd kanal/$$app && ../../$(BIN)/python ../../manage.py makemessages -l id --ignore "tests/*" --no-obsolete -v0); done; \
 	cd kanal && ../$(BIN)/python ../manage.py makemessages -l id --ignore "*/tests/*" $$own --no-obsolete -v0
 
-i18n-check: i18n  ## fail if a user-visible string has no Indonesian translation
-	$(BIN)/python -m kanal.core.i18n_check kanal/locale/id/LC_MESSAGES/django.po $$(ls kanal/*/locale/id/LC_MESSAGES/django.po 2>/dev/null)
+i18n-check: $(STAMP)  ## fail if a user-visible string has no Indonesian translation (leaves the catalogues as they were)
+	@# Extract into the catalogues, check them, then put the committed files back: a check
+	@# must not rewrite the work tree (makemessages always changes the headers).
+	@files="kanal/locale/id/LC_MESSAGES/django.po $$(ls kanal/*/locale/id/LC_MESSAGES/django.po 2>/dev/null)"; \
+	keep=$$(mktemp -d); tar cf $$keep/po.tar $$files; \
+	$(MAKE) --no-print-directory i18n && $(BIN)/python -m kanal.core.i18n_check $$files; status=$$?; \
+	tar xf $$keep/po.tar; rm -rf $$keep; exit $$status
 
 bench: $(STAMP)  ## intake, webhooks, scale (100k; FULL=1 adds 1M), pages, routing (~15 min)
 	@$(MANAGE) compile_translations -v0

@@ -1,64 +1,59 @@
 """Run the web server, the task worker and the scheduler together; Ctrl-C stops all."""
 
-import signal
-import subprocess
+import os
 import sys
-import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from kanal.accounts.actions import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from kanal.core.processes import StartFailed, Supervisor, parse_addr
 
 
 class Command(BaseCommand):
-    help = "Start the web server, the background worker and the scheduler (make run)."
+    help = (
+        "Start the development web server, one background worker and the scheduler "
+        "(make run). Prints the address once the port answers; one process exiting stops all."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1:8000")
+        default = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+        parser.add_argument("--addr", default=default, help="host:port (default: %(default)s)")
 
     def handle(self, *args, addr: str, **options):
-        python = sys.executable
-        commands = {
-            "web": [python, "manage.py", "runserver", addr, "--noreload"],
-            "worker": [python, "manage.py", "db_worker", "--interval", "1"],
-            "scheduler": [python, "manage.py", "run_scheduler"],
-        }
-        # Fixed argument lists built above, no user input.
-        procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        time.sleep(2)
-        self._banner(addr)
         try:
-            while not stopping:
-                for name, proc in procs.items():
-                    if proc.poll() is not None:
-                        self.stderr.write(f"{name} exited with {proc.returncode}; stopping all.")
-                        stopping = True
-                time.sleep(0.5)
-        finally:
-            self._stop_all(procs)
-
-    def _stop_all(self, procs):
-        self.stdout.write("\nStopping web server, worker and scheduler…")
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.time() + 15
-        for name, proc in procs.items():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.time()))
-            except subprocess.TimeoutExpired:
-                self.stderr.write(f"{name} did not stop in time; killing it.")
-                proc.kill()
-        self.stdout.write("Stopped.")
+            host, port = parse_addr(addr)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        # Absolute paths and the project folder as working directory: the command works
+        # from any folder instead of its children failing to find manage.py.
+        python, manage, base = (
+            sys.executable,
+            str(settings.BASE_DIR / "manage.py"),
+            settings.BASE_DIR,
+        )
+        supervisor = Supervisor(
+            commands={
+                "web": [python, manage, "runserver", f"{host}:{port}", "--noreload"],
+                "worker": [python, manage, "db_worker", "--interval", "1", "--queue-name", "*"],
+                "scheduler": [python, manage, "run_scheduler"],
+            },
+            cwd=str(base),
+            host=host,
+            port=port,
+            grace=15,
+        )
+        self.stdout.write(f"Starting the web server on {host}:{port}, a worker and the scheduler…")
+        try:
+            supervisor.start()
+            supervisor.wait_until_ready()
+        except StartFailed as exc:
+            raise CommandError(str(exc)) from exc
+        self._banner(f"{'127.0.0.1' if host == '0.0.0.0' else host}:{port}")  # noqa: S104
+        code = supervisor.watch()
+        self.stdout.write("Stopped web server, worker and scheduler.")
+        if code:
+            raise CommandError("A process exited; Kanal stopped.")
 
     def _banner(self, addr: str):
         lines = [

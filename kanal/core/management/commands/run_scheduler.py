@@ -29,5 +29,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"enqueued {name}")
             if once:
                 break
-            time.sleep(interval)
+            # Short sleeps: a SIGTERM stops the scheduler within 0.2 s, not after `interval`.
+            wake = time.monotonic() + interval
+            while not stop and time.monotonic() < wake:
+                time.sleep(0.2)
         self.stdout.write("Scheduler stopped.")
