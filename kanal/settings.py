@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
@@ -246,6 +247,8 @@ KANAL_REGION_DIR = Path(
     os.environ.get("KANAL_REGION_DIR", BASE_DIR / "data" / "regions" / "bandar-lampung")
 )
 KANAL_SITE_NAME = os.environ.get("KANAL_SITE_NAME", "Kanal Kota Bandar Lampung")
+# The region's name as the public reads it (feed titles, Open311 addresses).
+KANAL_CITY_NAME = os.environ.get("KANAL_CITY_NAME", "Kota Bandar Lampung")
 
 # Working-day calendar: cuti bersama (collective leave) is a day off for the city's
 # offices unless the deployment decides otherwise.

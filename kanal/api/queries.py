@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from kanal.audit.models import AuditEvent
 from kanal.complaints.models import CaseMessage, Complaint, MessageKind
 from kanal.complaints.queries import find_by_tracking_number, public_complaints
+from kanal.complaints.rules import normalise_tracking_number
 from kanal.directory.models import Category
 from kanal.directory.queries import active_categories
 
@@ -101,13 +102,28 @@ class RequestFilters:
     start: datetime | None = None
     end: datetime | None = None
     statuses: tuple[str, ...] = ()
+    near: rules.Near | None = None
+
+
+def requests_by_ids(ids: tuple[str, ...]) -> tuple[list[Complaint], set[int]]:
+    """The cases with these tracking numbers, public or not, newest first, and the pks of
+    those the public may see (GeoReport v2: ids override every other filter). The caller
+    shows a case that is not public as service and status only."""
+    numbers = [normalise_tracking_number(n) for n in ids[: rules.MAX_RESULTS]]
+    cases = list(
+        Complaint.objects.filter(tracking_number__in=numbers)
+        .select_related("unit", "category", "kelurahan", "kecamatan", "reporter")
+        .order_by("-received_at")
+    )
+    public = set(
+        public_complaints().filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)
+    )
+    return cases, public
 
 
 def listed_requests(filters: RequestFilters) -> QuerySet[Complaint]:
-    """Public cases for GET requests: ``ids`` override every other filter (GeoReport v2)."""
+    """Public cases for GET requests, filtered by service, dates, status and distance."""
     qs = public_complaints().select_related("kecamatan").order_by("-received_at")
-    if filters.ids:
-        return qs.filter(tracking_number__in=filters.ids)
     if filters.service_codes:
         qs = qs.filter(category__code__in=filters.service_codes)
     start, end = rules.date_window(filters.start, filters.end, timezone.now())
@@ -115,7 +131,36 @@ def listed_requests(filters: RequestFilters) -> QuerySet[Complaint]:
     if filters.statuses and set(filters.statuses) != {"open", "closed"}:
         closed = Q(state__in=rules.CLOSED_STATES)
         qs = qs.filter(closed if "closed" in filters.statuses else ~closed)
+    if filters.near is not None:
+        qs = _near(qs, filters.near)
     return qs
+
+
+def _near(qs: QuerySet[Complaint], near: rules.Near) -> QuerySet[Complaint]:
+    """Cases whose public (rounded) point lies within the circle: a bounding box in SQL
+    (the same on SQLite and PostgreSQL), then the exact distance in Python."""
+    min_lat, max_lat, min_lng, max_lng = near.bounding_box()
+    candidates = qs.filter(
+        lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng
+    ).values_list("pk", "lat", "lng")
+    return qs.filter(pk__in=[pk for pk, lat, lng in candidates if near.contains(lat, lng)])
+
+
+def last_change(cases) -> datetime | None:
+    """When anything Open311 shows of these cases last changed (for Last-Modified)."""
+    pks = [c.pk for c in cases]
+    if not pks:
+        return None
+    changed = max(c.updated_at for c in cases)
+    latest_reply = CaseMessage.objects.filter(
+        complaint_id__in=pks, kind=MessageKind.PUBLIC_REPLY
+    ).aggregate(latest=Max("created_at"))["latest"]
+    return max(changed, latest_reply) if latest_reply else changed
+
+
+def services_changed() -> datetime | None:
+    """When a category (so a service) last changed."""
+    return Category.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 def is_public(case: Complaint) -> bool:
@@ -142,7 +187,20 @@ def status_notes(case: Complaint) -> str:
 
 
 def public_media(case: Complaint):
-    return case.attachments.filter(is_public=True).order_by("created_at").first()
+    return (
+        case.attachments.filter(is_public=True, content_type__startswith="image/")
+        .order_by("created_at")
+        .first()
+    )
+
+
+def public_photo(case: Complaint, attachment_id: int):
+    """The case's public image ``attachment_id``, only while the case itself is public."""
+    if not is_public(case):
+        return None
+    return case.attachments.filter(
+        pk=attachment_id, is_public=True, content_type__startswith="image/"
+    ).first()
 
 
 # --- partner update feed (FixMyStreet servicerequestupdates) -------------------------------

@@ -179,3 +179,100 @@ def title_from(description: str, service_name: str) -> str:
     if not first:
         return service_name[:200]
     return first if len(first) <= 80 else first[:77].rstrip() + "…"
+
+
+# --- near a point (lat/long/radius, an extension many GeoReport v2 servers accept) --------
+
+# Public coordinates are rounded (about 110 m) so that a point never marks a home. The
+# radius filter measures from these rounded points too: measuring from the exact point
+# would let repeated queries with shrinking radii find it.
+COORDINATE_DECIMALS = 3
+DEFAULT_RADIUS_M = 1000
+MAX_RADIUS_M = 50_000
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+def public_point(lat: float | None, lng: float | None) -> tuple[float | None, float | None]:
+    """The point as Open311 shows it: each coordinate rounded to COORDINATE_DECIMALS."""
+    if lat is None or lng is None:
+        return None, None
+    return round(lat, COORDINATE_DECIMALS), round(lng, COORDINATE_DECIMALS)
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class Near:
+    lat: float
+    lng: float
+    radius_m: float
+
+    def bounding_box(self) -> tuple[float, float, float, float]:
+        """(min_lat, max_lat, min_lng, max_lng) around the circle, widened by half a
+        rounding step so that a point whose rounded value is inside is never cut off."""
+        margin = 0.5 * 10**-COORDINATE_DECIMALS + 1e-9
+        dlat = self.radius_m / METRES_PER_DEGREE_LAT
+        cos_lat = max(math.cos(math.radians(self.lat)), 1e-6)
+        dlng = min(180.0, self.radius_m / (METRES_PER_DEGREE_LAT * cos_lat))
+        return (
+            self.lat - dlat - margin,
+            self.lat + dlat + margin,
+            self.lng - dlng - margin,
+            self.lng + dlng + margin,
+        )
+
+    def contains(self, lat: float | None, lng: float | None) -> bool:
+        """Whether the point, as the public sees it (rounded), lies within the radius."""
+        lat, lng = public_point(lat, lng)
+        if lat is None:
+            return False
+        return distance_m(self.lat, self.lng, lat, lng) <= self.radius_m
+
+
+def parse_near(lat_text: str, lng_text: str, radius_text: str) -> Near | None:
+    """``lat``, ``long`` and ``radius`` (metres) of a GET requests call; None when absent.
+
+    lat and long go together; radius defaults to DEFAULT_RADIUS_M and may not exceed
+    MAX_RADIUS_M; a radius without a point is an error rather than silently ignored.
+    """
+    if not lat_text and not lng_text:
+        if radius_text:
+            raise Open311Error(400, "radius needs lat and long")
+        return None
+    location = parse_location({"lat": lat_text, "long": lng_text})
+    try:
+        radius = float(radius_text) if radius_text else float(DEFAULT_RADIUS_M)
+    except ValueError:
+        raise Open311Error(400, "radius must be a number of metres") from None
+    if not math.isfinite(radius) or not (0 < radius <= MAX_RADIUS_M):
+        raise Open311Error(400, f"radius must be more than 0 and at most {MAX_RADIUS_M} metres")
+    return Near(lat=location.lat, lng=location.lng, radius_m=radius)
+
+
+def api_language(locale: str, accept_language: str, available: set[str], default: str) -> str:
+    """The language of an API answer: the ``locale`` parameter (``en``, ``en_US``,
+    ``id-ID``), else the first supported Accept-Language entry, else ``default``."""
+    weighted = []
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, len(weighted), tag))
+    candidates = ([locale] if locale else []) + [tag for *_, tag in sorted(weighted)]
+    for candidate in candidates:
+        code = candidate.replace("_", "-").split("-")[0].strip().lower()
+        if code in available:
+            return code
+    return default

@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     re_path(V2 + r"tokens/(?P<token>[-\w]+)" + FMT, open311.token, name="open311-token"),
     re_path(V2 + r"servicerequestupdates" + FMT, open311.request_updates, name="open311-updates"),
+    path(
+        "open311/v2/media/<str:number>/<int:attachment_id>.jpg",
+        open311.media,
+        name="open311-media",
+    ),
     re_path(V2 + r"(?P<rest>.*)$", open311.not_found),
     path("api/v1/", api.urls),
 ]

@@ -1,10 +1,24 @@
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from .views import cases, directory, figures, home, search
+from .views import cases, directory, figures, home, search, sitemap
 
 app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("robots.txt", sitemap.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": sitemap.SITEMAPS, "sitemap_url_name": "portal:sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": sitemap.SITEMAPS},
+        name="sitemap-section",
+    ),
     path("opd/", directory.unit_list, name="units"),
     path("opd/<slug:code>/", directory.unit_detail, name="unit"),
     path("wilayah/", directory.area_list, name="areas"),

@@ -8,7 +8,7 @@ registration number and the contact the requester gave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -216,6 +216,22 @@ def published_dip() -> list[tuple[str, str, list[DipEntry]]]:
         ]
         groups.append((value, label, entries))
     return groups
+
+
+def newly_published_dip(limit: int = 30) -> list[PublicInformationItem]:
+    """Published DIP entries, the most recently (re)published first: by
+    ``last_published_on`` where the PPID set it (berkala entries are republished), else
+    when the entry was added."""
+    items = PublicInformationItem.objects.filter(is_published=True).select_related("unit")
+    return sorted(items, key=dip_published_at, reverse=True)[:limit]
+
+
+def dip_published_at(item: PublicInformationItem):
+    """When ``item`` was last published, as an aware datetime (start of that day, WIB)."""
+    if item.last_published_on:
+        day = datetime.combine(item.last_published_on, time.min)
+        return max(timezone.make_aware(day), item.created_at)
+    return item.created_at
 
 
 def stale_berkala_items(on: date | None = None):

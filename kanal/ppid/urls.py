@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import public, staff
+from .views import feeds, public, staff
 
 app_name = "ppid"
 urlpatterns = [
     path("ppid/", public.index, name="index"),
+    path("ppid/dip/feed.xml", feeds.DipFeed(), name="dip_rss"),
+    path("ppid/dip/atom.xml", feeds.DipAtomFeed(), name="dip_atom"),
     path("ppid/permohonan/", public.request_form, name="request_form"),
     path("ppid/permohonan/terkirim/", public.request_sent, name="request_sent"),
     path("ppid/status/", public.status, name="status"),

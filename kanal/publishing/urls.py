@@ -10,9 +10,13 @@ urlpatterns = [
     path("berita/atom.xml", public.NewsAtomFeed(), name="atom"),
     path("berita/berkas/<int:file_id>/", public.file_view, name="file"),
     path("berita/<slug:slug>/", public.item_detail, name="item"),
+    path("program/feed.xml", public.ProgramFeed(), name="programs_rss"),
+    path("program/atom.xml", public.ProgramAtomFeed(), name="programs_atom"),
     path("program/", public.program_list, name="programs"),
     path("program/<slug:slug>/", public.program_detail, name="program"),
     path("siaran-pers/", public.press_room, name="press_room"),
+    path("siaran-pers/feed.xml", public.PressFeed(), name="press_rss"),
+    path("siaran-pers/atom.xml", public.PressAtomFeed(), name="press_atom"),
     # staff
     path("console/publishing/", console.dashboard, name="console"),
     path("console/publishing/konten/baru/", console.item_new, name="console_item_new"),

@@ -40,6 +40,7 @@ def request_filters(params) -> queries.RequestFilters:
         start=rules.parse_w3c(start, tz) if start else None,
         end=rules.parse_w3c(end, tz, end=True) if end else None,
         statuses=statuses,
+        near=rules.parse_near(value(params, "lat"), value(params, "long"), value(params, "radius")),
     )
 
 

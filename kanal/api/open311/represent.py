@@ -3,17 +3,18 @@ the reporter's own text or identity; other cases show only service, status and d
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from kanal.complaints.models import Complaint
 from kanal.complaints.rules import redact_personal_data
+from kanal.core.region import region_name
 from kanal.directory.models import Category
 
 from .. import queries, rules
 
 # Public coordinates are rounded (about 110 m) so that a point never marks a home.
-COORDINATE_DECIMALS = 3
+COORDINATE_DECIMALS = rules.COORDINATE_DECIMALS
 
 
 def _tz():
@@ -79,16 +80,14 @@ def _updated(case: Complaint):
     return case.updated_at
 
 
-def _round(value):
-    return None if value is None else round(value, COORDINATE_DECIMALS)
-
-
 def restricted_request(case: Complaint) -> dict:
-    """A case that is not public, read by its own id: service, status, notes and dates."""
+    """A case that is not public, read by its own id (a partner's just-POSTed request
+    awaiting moderation, say): service, status and dates only. No notes: replies to the
+    reporter may name them, and only a published case has text an operator wrote for all."""
     return {
         "service_request_id": case.tracking_number,
         "status": rules.open311_status(case.state),
-        "status_notes": _status_notes(case),
+        "status_notes": "",
         "service_name": service_name(case.category) if case.category_id else "",
         "service_code": case.category.code if case.category_id else "",
         "requested_datetime": when(case.received_at),
@@ -105,13 +104,14 @@ def public_request(case: Complaint, build_url) -> dict:
         area.append(f"Kelurahan {case.kelurahan.name}")
     if case.kecamatan_id:
         area.append(f"Kecamatan {case.kecamatan.name}")
-    area.append(getattr(settings, "KANAL_CITY_NAME", "Kota Bandar Lampung"))
+    area.append(region_name())
     media = queries.public_media(case)
     data = restricted_request(case)
     expected = data.pop("expected_datetime")
     detailed = data.pop("detailed_status")
     data.update(
         {
+            "status_notes": _status_notes(case),
             "description": case.public_summary,
             "agency_responsible": case.unit.name if case.unit_id else "",
             "service_notice": "",
@@ -119,9 +119,11 @@ def public_request(case: Complaint, build_url) -> dict:
             "address": ", ".join(area),
             "address_id": case.kelurahan.code if case.kelurahan_id else "",
             "zipcode": case.kelurahan.postal_code if case.kelurahan_id else "",
-            "lat": _round(case.lat),
-            "long": _round(case.lng),
-            "media_url": build_url(media.file.url) if media else None,
+            "lat": rules.public_point(case.lat, case.lng)[0],
+            "long": rules.public_point(case.lat, case.lng)[1],
+            "media_url": build_url(reverse("open311-media", args=[case.tracking_number, media.pk]))
+            if media
+            else None,
             "detailed_status": detailed,
         }
     )

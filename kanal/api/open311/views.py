@@ -9,7 +9,10 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
-from django.utils import timezone
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -25,24 +28,94 @@ from .render import errors, respond
 CHANGESET = "2026-11-28T00:00:00+07:00"  # when this endpoint's behaviour last changed
 
 
-def open311_view(methods=("GET",)):
-    """Check the method and jurisdiction; turn Open311Error into the specification's body."""
+# Browser-based Open311 apps on other sites may read (never POST: a partner's api_key
+# does not belong in a browser). Preflights may be cached for a day.
+CORS_READ_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Language, Retry-After",
+}
+CORS_PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _language(request) -> str:
+    """The answer's language: ``locale`` or Accept-Language (the API only; pages ignore
+    Accept-Language, see ChosenLanguageMiddleware)."""
+    params = request.POST if request.method == "POST" else request.GET
+    return rules.api_language(
+        p.value(params, "locale"),
+        request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        {code for code, _name in settings.LANGUAGES},
+        settings.LANGUAGE_CODE,
+    )
+
+
+def open311_view(methods=("GET",), public_read=True):
+    """Check the method and jurisdiction; turn Open311Error into the specification's body.
+
+    Answers in the language the request asks for; a public read (``public_read``) gets
+    CORS headers and answers OPTIONS preflights; every GET gets an ETag (and the view may
+    set Last-Modified) and a 304 when the client's copy is current.
+    """
+    allowed = (*methods, "OPTIONS")
 
     def decorate(view):
         @csrf_exempt
         @wraps(view)
         def wrapper(request, fmt, *args, **kwargs):
+            if request.method == "OPTIONS":
+                response = HttpResponse(status=204)
+                response["Allow"] = ", ".join(allowed)
+                if public_read:
+                    for name, value in (CORS_READ_HEADERS | CORS_PREFLIGHT_HEADERS).items():
+                        response[name] = value
+                return response
             if request.method not in methods:
-                return errors(fmt, 405, "method not allowed", headers={"Allow": ", ".join(methods)})
-            try:
-                p.check_jurisdiction(request.POST if request.method == "POST" else request.GET)
-                return view(request, fmt, *args, **kwargs)
-            except Open311Error as error:
-                return errors(fmt, error.status, error.description, error.code)
+                return errors(fmt, 405, "method not allowed", headers={"Allow": ", ".join(allowed)})
+            language = _language(request)
+            with translation.override(language):
+                try:
+                    p.check_jurisdiction(request.POST if request.method == "POST" else request.GET)
+                    response = view(request, fmt, *args, **kwargs)
+                except Open311Error as error:
+                    response = errors(fmt, error.status, error.description, error.code)
+            response["Content-Language"] = language
+            patch_vary_headers(response, ("Accept-Language",))
+            if request.method == "GET" and response.status_code == 200:
+                response = _conditional(request, response)
+            if public_read and request.method == "GET":
+                for name, value in CORS_READ_HEADERS.items():
+                    response[name] = value
+            return response
 
         return wrapper
 
     return decorate
+
+
+def _conditional(request, response):
+    """ETag from the body; 304 when If-None-Match (or If-Modified-Since) matches."""
+    set_response_etag(response)
+    last_modified = response.get("Last-Modified")
+    conditional = get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
+    )
+    if conditional is not response:
+        conditional["Content-Language"] = response["Content-Language"]
+        conditional["Vary"] = response["Vary"]
+    return conditional
+
+
+def _last_modified(response, moment):
+    if moment is not None:
+        response["Last-Modified"] = http_date(moment.timestamp())
+    return response
 
 
 def _partner(request):
@@ -95,7 +168,7 @@ def discovery(request, fmt):
 def services(request, fmt):
     with_metadata = queries.codes_with_attributes()
     data = [represent.service(c, with_metadata) for c in queries.services()]
-    return respond(fmt, "services", data)
+    return _last_modified(respond(fmt, "services", data), queries.services_changed())
 
 
 @open311_view()
@@ -112,12 +185,24 @@ def requests(request, fmt):
         return _post_request(request, fmt)
     filters = p.request_filters(request.GET)
     page, size = p.page_numbers(request.GET)
-    qs = queries.listed_requests(filters).select_related("reporter")
-    # GeoReport v2 caps a response at 1,000 requests; page/page_size (the community
-    # extension) walk through longer lists.
-    cases = qs[(page - 1) * size : page * size]
-    data = [represent.public_request(c, request.build_absolute_uri) for c in cases]
-    return respond(fmt, "service_requests", data)
+    if filters.ids:
+        # By id, a request reads the same as at requests/<id>: a partner sees the one it
+        # just POSTed (service and status only until an operator publishes it).
+        cases, public = queries.requests_by_ids(filters.ids)
+        data = [
+            represent.public_request(c, request.build_absolute_uri)
+            if c.pk in public
+            else represent.restricted_request(c)
+            for c in cases
+        ]
+    else:
+        qs = queries.listed_requests(filters).select_related("reporter")
+        # GeoReport v2 caps a response at 1,000 requests; page/page_size (the community
+        # extension) walk through longer lists.
+        cases = list(qs[(page - 1) * size : page * size])
+        data = [represent.public_request(c, request.build_absolute_uri) for c in cases]
+    response = respond(fmt, "service_requests", data)
+    return _last_modified(response, queries.last_change(cases))
 
 
 def _post_request(request, fmt):
@@ -143,7 +228,21 @@ def request_detail(request, fmt, number):
         data = represent.public_request(case, request.build_absolute_uri)
     else:
         data = represent.restricted_request(case)
-    return respond(fmt, "service_requests", [data])
+    response = respond(fmt, "service_requests", [data])
+    return _last_modified(response, queries.last_change([case]))
+
+
+def media(request, number, attachment_id):
+    """A public case's public photo (its ``media_url``); 404 for anything else."""
+    case = queries.request_by_id(number)
+    item = queries.public_photo(case, attachment_id) if case else None
+    if item is None:
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    for name, value in CORS_READ_HEADERS.items():
+        response[name] = value
+    return response
 
 
 @open311_view()
@@ -155,7 +254,7 @@ def token(request, fmt, token):
     return respond(fmt, "service_requests", [item])
 
 
-@open311_view(methods=("GET", "POST"))
+@open311_view(methods=("GET", "POST"), public_read=False)
 def request_updates(request, fmt):
     """FixMyStreet's servicerequestupdates: a partner reads updates on, and adds updates
     to, the requests it filed."""

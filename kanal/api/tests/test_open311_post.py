@@ -164,7 +164,7 @@ def test_posts_are_rate_limited_per_key(client, partner):
 
 def test_get_only_endpoints_refuse_post(client, reference_data):
     response = client.post(f"{BASE}/services.json")
-    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response.status_code == 405 and response["Allow"] == "GET, OPTIONS"
 
 
 def test_partner_reads_and_sends_updates(client, partner, operator):

@@ -131,3 +131,63 @@ def test_attributes_refused(given):
 )
 def test_title_from(description, title):
     assert rules.title_from(description, "Sampah") == title
+
+
+@pytest.mark.parametrize(
+    "a, b, metres",
+    [
+        ((-5.427, 105.261), (-5.427, 105.261), 0),
+        ((-5.427, 105.261), (-5.407, 105.261), 2224),  # 0.02 degrees of latitude
+        ((0.0, 0.0), (0.0, 1.0), 111195),  # one degree along the equator
+    ],
+)
+def test_distance_in_metres(a, b, metres):
+    assert rules.distance_m(*a, *b) == pytest.approx(metres, abs=2)
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (("", "", ""), None),
+        (("-5.4", "105.2", ""), rules.Near(-5.4, 105.2, rules.DEFAULT_RADIUS_M)),
+        (("-5.4", "105.2", "250"), rules.Near(-5.4, 105.2, 250.0)),
+        (("", "", "250"), "radius needs lat and long"),
+        (("-5.4", "", ""), "together"),
+        (("-5.4", "105.2", "0"), "more than 0"),
+        (("-5.4", "105.2", "50001"), "at most"),
+        (("-5.4", "105.2", "nan"), "more than 0"),
+        (("-5.4", "105.2", "jauh"), "number of metres"),
+    ],
+)
+def test_parse_near(texts, expected):
+    if isinstance(expected, str):
+        with pytest.raises(rules.Open311Error, match=expected):
+            rules.parse_near(*texts)
+    else:
+        assert rules.parse_near(*texts) == expected
+
+
+def test_near_measures_to_the_rounded_public_point():
+    near = rules.Near(-5.42749, 105.26149, 10)
+    assert not near.contains(-5.42749, 105.26149)  # shown as -5.427, 105.261: 54 m away
+    assert rules.Near(-5.427, 105.261, 1).contains(-5.42749, 105.26149)
+    min_lat, max_lat, min_lng, max_lng = rules.Near(-5.427, 105.261, 1).bounding_box()
+    assert min_lat < -5.42749 < max_lat and min_lng < 105.26149 < max_lng
+
+
+@pytest.mark.parametrize(
+    "locale, header, expected",
+    [
+        ("", "", "id"),
+        ("en", "", "en"),
+        ("en_US", "id", "en"),
+        ("ID-id", "en", "id"),
+        ("fr", "en", "en"),
+        ("", "en-GB,en;q=0.9", "en"),
+        ("", "fr, id;q=0.4, en;q=0.8", "en"),
+        ("", "en;q=0", "id"),
+        ("", "de", "id"),
+    ],
+)
+def test_api_language(locale, header, expected):
+    assert rules.api_language(locale, header, {"id", "en"}, "id") == expected

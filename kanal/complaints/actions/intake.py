@@ -17,7 +17,7 @@ from kanal.wilayah.queries import kelurahan_at
 
 from .. import rules
 from ..models import Attachment, Complaint, ContactPreference, Reporter
-from ..queries import deadlines
+from ..queries import deadlines, require
 from .common import notify_reporter, start_clock
 
 
@@ -166,5 +166,24 @@ def add_attachment(*, actor, case: Complaint, name: str, data: bytes) -> Attachm
         obj=case,
         actor_label="" if actor else "citizen",
         data={"attachment": attachment.pk, "type": attachment.content_type},
+    )
+    return attachment
+
+
+@transaction.atomic
+def publish_attachment(*, actor, attachment: Attachment, public: bool) -> Attachment:
+    """Show (or hide) a case's photo to the public (Open311 ``media_url``) once an
+    operator has looked at it. Only images; the case itself must still be published
+    for anyone outside to see it. Needs the triage role, like publishing the case."""
+    require(actor, "triage", attachment.complaint)
+    if public and not attachment.content_type.startswith("image/"):
+        raise rules.TransitionRefused("only photos can be public")
+    attachment.is_public = public
+    attachment.save(update_fields=["is_public"])
+    audit.record(
+        "complaint.attachment_published" if public else "complaint.attachment_unpublished",
+        actor=actor,
+        obj=attachment.complaint,
+        data={"attachment": attachment.pk},
     )
     return attachment

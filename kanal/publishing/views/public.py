@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from kanal.core.region import region_name
+
 from .. import queries
 from ..models import ContentKind
 
@@ -74,9 +76,16 @@ def file_view(request, file_id):
 
 
 class NewsFeed(Feed):
-    title = _("News from the city government")
+    """RSS of the news (activities, announcements, press releases, infographics); the
+    title names the region, so a reader holding feeds of several cities can tell them
+    apart. Subclasses narrow the items."""
+
     link = "/berita/"
+    heading = _("News from the government of %(region)s")
     description = _("Activities, announcements and press releases.")
+
+    def title(self):
+        return self.heading % {"region": region_name()}
 
     def items(self):
         return queries.news_items()[:30]
@@ -95,6 +104,9 @@ class NewsFeed(Feed):
     def item_pubdate(self, item):
         return item.published_at
 
+    def item_updateddate(self, item):
+        return item.updated_at
+
     def item_categories(self, item):
         return [item.get_kind_display()]
 
@@ -102,3 +114,42 @@ class NewsFeed(Feed):
 class NewsAtomFeed(NewsFeed):
     feed_type = Atom1Feed
     subtitle = NewsFeed.description
+
+
+class PressFeed(NewsFeed):
+    link = "/siaran-pers/"
+    heading = _("Press releases of the government of %(region)s")
+    description = _("Official press releases for the media.")
+
+    def items(self):
+        return queries.press_releases()[:30]
+
+
+class PressAtomFeed(PressFeed):
+    feed_type = Atom1Feed
+    subtitle = PressFeed.description
+
+
+class ProgramFeed(NewsFeed):
+    """Priority programmes, the most recently changed first (a programme's page is
+    updated as it progresses)."""
+
+    link = "/program/"
+    heading = _("Priority programmes of the government of %(region)s")
+    description = _("The priority programmes and how they progress.")
+
+    def items(self):
+        return queries.priority_programs().order_by("-updated_at")[:30]
+
+    def item_link(self, item):
+        from django.urls import reverse
+
+        return reverse("publishing:program", args=[item.slug])
+
+    def item_pubdate(self, item):
+        return item.updated_at
+
+
+class ProgramAtomFeed(ProgramFeed):
+    feed_type = Atom1Feed
+    subtitle = ProgramFeed.description

@@ -108,7 +108,18 @@ class Command(BaseCommand):
             if with_contact
             else None
         )
+        # A point near the kelurahan's centre and, for most cases, a photo: what Open311
+        # partners and the public map show for published cases.
+        place = kelurahan or rng.choice(list(Kelurahan.objects.exclude(lat=None).order_by("code")))
+        lat = lng = None
+        if place.lat is not None:
+            lat = place.lat + rng.uniform(-0.0015, 0.0015)
+            lng = place.lng + rng.uniform(-0.0015, 0.0015)
+        photo = [("foto.jpg", demo_photo(rng))] if rng.random() < 0.7 else []
         return actions.submit_complaint(
+            lat=lat,
+            lng=lng,
+            files=photo,
             channel=CHANNEL_OF_STYLE.get(row["gaya"], "web"),
             kind=row["jenis"],
             title=title,
@@ -165,13 +176,7 @@ class Command(BaseCommand):
                 steps.append(
                     (
                         at(answer_at + 1, 15),
-                        lambda c: actions.publish_complaint(
-                            actor=operator,
-                            case=c,
-                            public=True,
-                            public_title=c.title,
-                            public_summary=self._public_text(c),
-                        ),
+                        lambda c: self._publish(c, operator),
                     )
                 )
             if rng.random() < 0.5:
@@ -187,9 +192,36 @@ class Command(BaseCommand):
                 case.refresh_from_db()
                 step(case)
 
+    def _publish(self, case, operator):
+        actions.publish_complaint(
+            actor=operator,
+            case=case,
+            public=True,
+            public_title=case.title,
+            public_summary=self._public_text(case),
+        )
+        for photo in case.attachments.all()[:1]:
+            actions.publish_attachment(actor=operator, attachment=photo, public=True)
+
     @staticmethod
     def _public_text(case):
         from kanal.complaints.rules import redact_personal_data
 
         known = [case.reporter.name, case.reporter.phone] if case.reporter else []
         return redact_personal_data(case.description, known)
+
+
+def demo_photo(rng) -> bytes:
+    """A small synthetic street scene (sky, road, a patch of damage) as a JPEG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (480, 320), (135 + rng.randint(0, 60), 180, 225))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 170, 480, 320), fill=(90 + rng.randint(0, 40),) * 3)
+    x, y = rng.randint(60, 360), rng.randint(200, 260)
+    draw.ellipse((x, y, x + rng.randint(50, 110), y + rng.randint(20, 45)), fill=(60, 45, 30))
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=80)
+    return out.getvalue()
