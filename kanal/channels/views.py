@@ -167,18 +167,17 @@ def channel_settings(request, provider: str):
     queries.access_channel_settings(request.user)
     if provider not in rules.CHANNEL_FIELDS:
         raise Http404
-    if request.method == "POST":
-        if "test" in request.POST:
-            result = check_connection(provider)
-            (messages.success if result.ok else messages.error)(request, result.message)
-        else:
-            names = [f.name for f in rules.CHANNEL_FIELDS[provider]]
-            actions.save_channel_settings(
-                actor=request.user,
-                provider=provider,
-                values={name: request.POST.get(name, "") for name in names},
-            )
-            messages.success(request, _("Saved. Secrets are stored encrypted and not shown again."))
+    result = None
+    if request.method == "POST" and "test" in request.POST:
+        result = check_connection(provider)  # changes nothing: the page shows the answer
+    elif request.method == "POST":
+        names = [f.name for f in rules.CHANNEL_FIELDS[provider]]
+        actions.save_channel_settings(
+            actor=request.user,
+            provider=provider,
+            values={name: request.POST.get(name, "") for name in names},
+        )
+        messages.success(request, _("Saved. Secrets are stored encrypted and not shown again."))
         return redirect("channels:settings", provider=provider)
     webhook = ""
     if provider in WEBHOOK_URLS:
@@ -192,6 +191,7 @@ def channel_settings(request, provider: str):
             "fields": queries.channel_settings_for(provider),
             "webhook_url": webhook,
             "providers": Provider.choices,
+            "result": result,
         },
     )
 

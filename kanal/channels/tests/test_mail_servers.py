@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kanal.channels import actions, tasks
 from kanal.channels.adapters.checks import check_connection
@@ -71,5 +72,6 @@ def test_the_connection_test_logs_in_to_dovecot_and_greets_the_smtp_server(mailb
         provider="email",
         values=mailbox.console_values() | {"KANAL_IMAP_PASSWORD": "wrong-password"},
     )
-    result = check_connection("email")
+    with translation.override("en"):
+        result = check_connection("email")
     assert not result.ok and "refused the login" in result.message

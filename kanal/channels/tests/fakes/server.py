@@ -294,9 +294,9 @@ def make_handler(state: FakeProviders):
 class FakeProviderServer:
     """Start with ``with FakeProviderServer() as fake:``; ``fake.url`` is its base URL."""
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.state = FakeProviders()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self.state))
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.state))
         self.state.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
