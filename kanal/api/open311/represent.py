@@ -105,7 +105,7 @@ def public_request(case: Complaint, build_url) -> dict:
         area.append(f"Kelurahan {case.kelurahan.name}")
     if case.kecamatan_id:
         area.append(f"Kecamatan {case.kecamatan.name}")
-    area.append(getattr(settings, "KANAL_CITY_NAME", "Kota Bandar Lampung"))
+    area.append(settings.KANAL_CITY_NAME)
     media = queries.public_media(case)
     data = restricted_request(case)
     expected = data.pop("expected_datetime")
