@@ -18,6 +18,11 @@ request_id: ContextVar[str] = ContextVar("kanal_request_id", default="-")
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
 
 
+def clear_request_id(**kwargs) -> None:
+    """request_finished receiver: the request is over, its id no longer applies."""
+    request_id.set("-")
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()

@@ -77,10 +77,10 @@ class RequestIdMiddleware:
         sent = request.headers.get("X-Request-ID", "")
         rid = sent if _REQUEST_ID_OK.match(sent) else uuid.uuid4().hex
         request.request_id = rid
-        token = request_id.set(rid)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(token)
+        # Not reset when the middleware returns: Django logs a 4xx/5xx response
+        # ("Not Found: /x") after the middleware chain, and that line needs the id too.
+        # request_finished puts "-" back (kanal.core.apps).
+        request_id.set(rid)
+        response = self.get_response(request)
         response.headers["X-Request-ID"] = rid
         return response
