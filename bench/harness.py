@@ -207,6 +207,8 @@ class Stack:
                 str(interval),
                 "--no-reload",
                 "--no-startup-delay",
+                "--queue-name",
+                "*",  # every named queue (intake, notices, periodic, default)
                 "--worker-id",
                 f"{name}-{time.time_ns()}",
             ],

@@ -5,13 +5,17 @@ installed. Production sets ``KANAL_DEBUG=0``, ``KANAL_SECRET_KEY``, ``DATABASE_U
 (PostgreSQL), ``REDIS_URL`` and ``KANAL_ALLOWED_HOSTS``.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from kanal.core.region import read_region_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KANAL_VAR_DIR", BASE_DIR / "var"))
@@ -23,6 +27,25 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, str(default)))
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated variable as a list, empty items dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_json(name: str, default):
+    """A variable holding JSON (an object or a list); ``default`` when unset."""
+    value = os.environ.get(name)
+    return default if value in (None, "") else json.loads(value)
 
 
 def _secret_key() -> str:
@@ -73,6 +96,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz, /readyz and /metrics answer probes before host checks, HTTPS
+    # redirects and sessions; then every other request gets its request id.
+    "kanal.core.middleware.ProbeMiddleware",
+    "kanal.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "kanal.core.middleware.PermissionsPolicyMiddleware",
@@ -129,6 +156,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A task still RUNNING after this lease lost its worker (killed); it is queued again.
 KANAL_TASK_LEASE_SECONDS = int(os.environ.get("KANAL_TASK_LEASE_SECONDS", "900"))
 KANAL_TASK_MAX_ATTEMPTS = int(os.environ.get("KANAL_TASK_MAX_ATTEMPTS", "5"))
+# Finished tasks are deleted after this many days; failed ones are kept longer to study.
+KANAL_TASK_KEEP_DAYS = env_int("KANAL_TASK_KEEP_DAYS", 14)
+KANAL_TASK_KEEP_FAILED_DAYS = env_int("KANAL_TASK_KEEP_FAILED_DAYS", 90)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -197,9 +227,13 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
-KANAL_PERMISSIONS_POLICY = (
-    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), browsing-topics=()"
+KANAL_PERMISSIONS_POLICY = os.environ.get(
+    "KANAL_PERMISSIONS_POLICY",
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), browsing-topics=()",
 )
+# The request header holding the client address set by a proxy you control (e.g.
+# HTTP_X_REAL_IP); empty without a proxy. kanal.core.ratelimit.client_ip reads it.
+KANAL_TRUSTED_PROXY_HEADER = os.environ.get("KANAL_TRUSTED_PROXY_HEADER", "")
 
 # Interface: Indonesian first, English second; display in WIB, store in UTC.
 LANGUAGE_CODE = "id"
@@ -215,8 +249,39 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads: the local folder (one machine) or an S3-compatible store (MinIO, AWS, …) that
+# several web nodes and workers share. Static files always come from WhiteNoise.
+KANAL_MEDIA_STORAGE = os.environ.get("KANAL_MEDIA_STORAGE", "local")
+KANAL_S3_BUCKET = os.environ.get("KANAL_S3_BUCKET", "")
+KANAL_S3_ENDPOINT_URL = os.environ.get("KANAL_S3_ENDPOINT_URL", "")
+KANAL_S3_REGION = os.environ.get("KANAL_S3_REGION", "")
+KANAL_S3_ACCESS_KEY_ID = os.environ.get("KANAL_S3_ACCESS_KEY_ID", "")
+KANAL_S3_SECRET_ACCESS_KEY = os.environ.get("KANAL_S3_SECRET_ACCESS_KEY", "")
+KANAL_S3_PREFIX = os.environ.get("KANAL_S3_PREFIX", "media")
+if KANAL_MEDIA_STORAGE == "local":
+    _media = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif KANAL_MEDIA_STORAGE == "s3":
+    if not KANAL_S3_BUCKET:
+        raise ImproperlyConfigured("KANAL_MEDIA_STORAGE=s3 needs KANAL_S3_BUCKET")
+    _media = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": KANAL_S3_BUCKET,
+            "endpoint_url": KANAL_S3_ENDPOINT_URL or None,
+            "region_name": KANAL_S3_REGION or None,
+            "access_key": KANAL_S3_ACCESS_KEY_ID or None,
+            "secret_key": KANAL_S3_SECRET_ACCESS_KEY or None,
+            "location": KANAL_S3_PREFIX,
+            # Private objects: every file is served by Kanal after its permission check.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured("KANAL_MEDIA_STORAGE is local or s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -224,31 +289,93 @@ STORAGES = {
     },
 }
 
-# Background work: the Tasks API with the database queue (no broker needed).
+# Background work: the Tasks API with the database queue (no broker needed). Named queues
+# let a deployment give each kind of work its own workers (serve --queues intake):
+# intake (a delivery becoming a case, routing), notices (messages to citizens),
+# periodic (the scheduler's jobs), default (the rest).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("KANAL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "intake", "notices", "periodic"],
     }
 }
 
+# Production command (manage.py serve): address and sizes; 0 means "from the cores".
+KANAL_BIND = os.environ.get("KANAL_BIND", "127.0.0.1:8000")
+KANAL_WEB_WORKERS = env_int("KANAL_WEB_WORKERS", 0)
+KANAL_WEB_THREADS = env_int("KANAL_WEB_THREADS", 0)
+KANAL_TASK_WORKERS = env_int("KANAL_TASK_WORKERS", 0)
+KANAL_WORKER_QUEUES = os.environ.get("KANAL_WORKER_QUEUES", "*")
+
+# Observability: /healthz and /readyz are always on; /metrics (Prometheus) answers only a
+# request with the bearer token or from an allowed address, and is off when neither is set.
+KANAL_METRICS_TOKEN = os.environ.get("KANAL_METRICS_TOKEN", "")
+KANAL_METRICS_ALLOWED_IPS = env_list("KANAL_METRICS_ALLOWED_IPS")
+
+# Logs go to standard error: plain lines, or one JSON object per line (KANAL_LOG_FORMAT=json)
+# carrying the request id that kanal.core.middleware.RequestIdMiddleware sets (and returns
+# in the X-Request-ID header; an incoming X-Request-ID from the proxy is kept).
+KANAL_LOG_FORMAT = os.environ.get("KANAL_LOG_FORMAT", "text")
+if KANAL_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("KANAL_LOG_FORMAT is text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kanal.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kanal.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": KANAL_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KANAL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Errors to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set.
+# No personal data is sent (send_default_pii off): reporters' details stay in Kanal.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+KANAL_SENTRY_ENVIRONMENT = os.environ.get("KANAL_SENTRY_ENVIRONMENT", "production")
+KANAL_SENTRY_TRACES_SAMPLE_RATE = env_float("KANAL_SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=KANAL_SENTRY_ENVIRONMENT,
+        traces_sample_rate=KANAL_SENTRY_TRACES_SAMPLE_RATE,
+        send_default_pii=False,
+    )
+
 # --- Kanal -----------------------------------------------------------------------------
 
-# Which region's reference files `load_reference_data` reads (a folder under data/regions).
+# The region: its reference files (`load_reference_data`) and region.toml, which names the
+# city everywhere (greeting, privacy notice, Open311, tracking numbers, PPID documents).
+# Each name can be overridden by its own variable; kanal.core.region.current() reads them.
 KANAL_REGION_DIR = Path(
     os.environ.get("KANAL_REGION_DIR", BASE_DIR / "data" / "regions" / "bandar-lampung")
 )
-KANAL_SITE_NAME = os.environ.get("KANAL_SITE_NAME", "Kanal Kota Bandar Lampung")
-# The region's name as the public reads it (feed titles, Open311 addresses).
-KANAL_CITY_NAME = os.environ.get("KANAL_CITY_NAME", "Kota Bandar Lampung")
+if not KANAL_REGION_DIR.is_absolute():
+    KANAL_REGION_DIR = BASE_DIR / KANAL_REGION_DIR
+_REGION = read_region_file(KANAL_REGION_DIR)
+KANAL_CITY_NAME = os.environ.get("KANAL_CITY_NAME", _REGION["city_name"])
+KANAL_SITE_NAME = os.environ.get("KANAL_SITE_NAME", _REGION["site_name"])
+KANAL_TRACKING_PREFIX = os.environ.get("KANAL_TRACKING_PREFIX", _REGION["tracking_prefix"])
+KANAL_PPID_BODY_NAME = os.environ.get("KANAL_PPID_BODY_NAME", _REGION["ppid_body"])
+KANAL_PPID_COMMISSION = os.environ.get("KANAL_PPID_COMMISSION", _REGION["ppid_commission"])
+KANAL_OPEN311_JURISDICTION = os.environ.get(
+    "KANAL_OPEN311_JURISDICTION", _REGION["open311_jurisdiction"]
+)
+KANAL_OPEN311_CONTACT = os.environ.get("KANAL_OPEN311_CONTACT", _REGION["open311_contact"])
+KANAL_PRIVACY_CONTROLLER = os.environ.get("KANAL_PRIVACY_CONTROLLER", _REGION["privacy_controller"])
+KANAL_PRIVACY_CONTROLLER_EN = os.environ.get(
+    "KANAL_PRIVACY_CONTROLLER_EN", _REGION["privacy_controller_en"]
+)
 
 # Working-day calendar: cuti bersama (collective leave) is a day off for the city's
 # offices unless the deployment decides otherwise.
@@ -257,6 +384,15 @@ KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF = env_bool("KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF"
 # Staff login: attempts allowed per window, per account and per client address.
 KANAL_LOGIN_ATTEMPTS = int(os.environ.get("KANAL_LOGIN_ATTEMPTS", "5"))
 KANAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("KANAL_LOGIN_WINDOW_SECONDS", "900"))
+# The public report form: reports per client address per hour.
+KANAL_REPORTS_PER_HOUR = env_int("KANAL_REPORTS_PER_HOUR", 10)
+# Case deadlines: overrides of kanal.complaints.rules.DEFAULT_DEADLINES, as JSON
+# (e.g. {"follow_up_working_days": 7}).
+KANAL_COMPLAINT_DEADLINES = env_json("KANAL_COMPLAINT_DEADLINES", {})
+# Inbox lists count at most this many rows (beyond it the count reads "1000+").
+KANAL_INBOX_COUNT_CAP = env_int("KANAL_INBOX_COUNT_CAP", 1000)
+# Audit events younger than this may still be unsealed without an alarm.
+KANAL_AUDIT_SEAL_GRACE_SECONDS = env_int("KANAL_AUDIT_SEAL_GRACE_SECONDS", 600)
 
 # Uploads (case attachments, KTP images, content images): size per file, and how many
 # files one request may carry (Django's default of 100 invites abuse).
@@ -273,10 +409,19 @@ KANAL_PUBLIC_URL = KANAL_PUBLIC_BASE_URL
 # (local practice; the reference marks it a guess, so it is a setting).
 KANAL_PPID_CLOCK_STARTS_AT = os.environ.get("KANAL_PPID_CLOCK_STARTS_AT", "receipt")
 KANAL_PPID_REMINDER_WORKING_DAYS = int(os.environ.get("KANAL_PPID_REMINDER_WORKING_DAYS", "2"))
-KANAL_PPID_COMMISSION = os.environ.get("KANAL_PPID_COMMISSION", "Komisi Informasi Provinsi Lampung")
-KANAL_PPID_BODY_NAME = os.environ.get("KANAL_PPID_BODY_NAME", "PPID Pemerintah Kota Bandar Lampung")
 KANAL_PPID_FORM_LIMIT = int(os.environ.get("KANAL_PPID_FORM_LIMIT", "5"))
 KANAL_PPID_FORM_WINDOW_SECONDS = int(os.environ.get("KANAL_PPID_FORM_WINDOW_SECONDS", "3600"))
+
+# Waiting for a provider to finish a posted video: attempts and seconds between them.
+KANAL_PUBLISHING_POLL_ATTEMPTS = env_int("KANAL_PUBLISHING_POLL_ATTEMPTS", 5)
+KANAL_PUBLISHING_POLL_SECONDS = env_float("KANAL_PUBLISHING_POLL_SECONDS", 3)
+
+# Open311 GeoReport v2: the discovery document and what POST requests answer.
+KANAL_OPEN311_KEY_SERVICE = os.environ.get(
+    "KANAL_OPEN311_KEY_SERVICE", "Ask the Dinas Komunikasi dan Informatika for a partner api_key."
+)
+KANAL_OPEN311_ENDPOINT_TYPE = os.environ.get("KANAL_OPEN311_ENDPOINT_TYPE", "production")
+KANAL_OPEN311_RESPONSE = os.environ.get("KANAL_OPEN311_RESPONSE", "id")  # "id" or "token"
 
 # Routing: the trained model file (rebuilt by `make routing-model`) and its data folder.
 KANAL_ROUTING_MODEL_PATH = Path(
@@ -284,6 +429,11 @@ KANAL_ROUTING_MODEL_PATH = Path(
         "KANAL_ROUTING_MODEL_PATH", BASE_DIR / "kanal" / "routing" / "model" / "router.joblib"
     )
 )
+KANAL_ROUTING_DATA_DIR = Path(
+    os.environ.get("KANAL_ROUTING_DATA_DIR", BASE_DIR / "data" / "routing")
+)
+# Below this confidence a suggestion goes to the operator instead of being applied.
+KANAL_ROUTING_OPERATOR_THRESHOLD = env_float("KANAL_ROUTING_OPERATOR_THRESHOLD", 0.5)
 
 # Public figures: shown only past a minimum number of cases, over a stated period.
 KANAL_MIN_CASES_FOR_FIGURES = int(os.environ.get("KANAL_MIN_CASES_FOR_FIGURES", "10"))
@@ -313,10 +463,6 @@ KANAL_API_CALLS_PER_MINUTE = int(os.environ.get("KANAL_API_CALLS_PER_MINUTE", "1
 # the console's channel page (secrets encrypted with KANAL_SECRETS_KEY); where both are set,
 # the environment wins. Read them through kanal.channels.queries.channel_setting, never
 # directly: it applies that rule and the provider defaults (kanal.channels.rules).
-
-
-def env_list(name: str) -> list[str]:
-    return [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
 
 
 # Fernet keys (comma-separated, newest first) that encrypt secrets saved in the console.

@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from kanal.admin_site import KanalAdminSite
+from kanal.core.views import public_document
 
 # A database outage answers 503 with Retry-After wherever it is raised (kanal.core.outage).
 handler500 = "kanal.core.outage.server_error"
@@ -14,7 +13,8 @@ admin.site.__class__ = KanalAdminSite
 urlpatterns = [
     # Only the public information list's documents are served from media; everything
     # else (case attachments, KTP images, notices) goes through checked views.
-    re_path(r"^media/(?P<path>ppid/dip/[^/]+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # From the configured storage (KANAL_MEDIA_STORAGE), so every web node serves them.
+    re_path(r"^media/(?P<path>ppid/dip/[^/]+)$", public_document),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("kanal.accounts.urls")),

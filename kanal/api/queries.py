@@ -21,7 +21,7 @@ from .models import ApiToken, IdempotencyKey, PartnerKey, PartnerRequest, Servic
 
 
 def jurisdiction_id() -> str:
-    return getattr(settings, "KANAL_OPEN311_JURISDICTION", "bandarlampungkota.go.id")
+    return settings.KANAL_OPEN311_JURISDICTION
 
 
 # --- credentials ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class ChainReport:
 
 def seal_grace() -> timedelta:
     """How long an event may wait for the sealer before verification calls it a problem."""
-    return timedelta(seconds=int(getattr(settings, "KANAL_AUDIT_SEAL_GRACE_SECONDS", 600)))
+    return timedelta(seconds=int(settings.KANAL_AUDIT_SEAL_GRACE_SECONDS))
 
 
 def verify_chain(max_problems: int = 20, now=None) -> ChainReport:

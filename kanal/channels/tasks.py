@@ -82,7 +82,7 @@ def _split_email_attachments(items):
     return kept, fetched
 
 
-@task(priority=PRIORITY_INTAKE)
+@task(priority=PRIORITY_INTAKE, queue_name="intake")
 def process_inbound_event(event_id: int) -> str:
     """Turn a stored delivery into messages and cases (see actions.apply_inbound_event).
 
@@ -123,12 +123,12 @@ def send_now(outbound_id: int) -> str:
     return OutboxStatus.SENT
 
 
-@task()
+@task(queue_name="notices")
 def send_outbound(outbound_id: int) -> str:
     return send_now(outbound_id)
 
 
-@task()
+@task(queue_name="notices")
 def deliver_notice(notice_id: int) -> str:
     """Send a pending CitizenNotice through its channel's adapter, within the reply window.
 

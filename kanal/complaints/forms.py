@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kanal.directory.queries import active_categories
@@ -180,9 +181,14 @@ class StaffEntryForm(ReportForm):
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(
-        label=_("Tracking number"), max_length=30, help_text=_("For example BL-7KQ2-M9XD")
-    )
+    number = forms.CharField(label=_("Tracking number"), max_length=30)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The region's prefix (kanal.core.region), not a city's letters written here.
+        self.fields["number"].help_text = _("For example %(number)s") % {
+            "number": f"{settings.KANAL_TRACKING_PREFIX}-7KQ2-M9XD"
+        }
 
 
 class CodeForm(forms.Form):

@@ -15,7 +15,7 @@ def inbox_count_cap() -> int:
     matched 41,213 or 41,214 cases, and counting them exactly means reading every
     matching row (hundreds of milliseconds at a million cases).
     """
-    return int(getattr(settings, "KANAL_INBOX_COUNT_CAP", 1000))
+    return int(settings.KANAL_INBOX_COUNT_CAP)
 
 
 def count_capped(qs: QuerySet, cap: int | None = None, *, ordered: bool = True) -> int:

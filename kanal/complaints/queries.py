@@ -29,7 +29,7 @@ from .paging import CappedPaginator, InboxPage, count_capped, inbox_count_cap
 
 def deadlines() -> dict:
     """The deadline settings in force (defaults from rules, overridden by settings)."""
-    return rules.DEFAULT_DEADLINES | getattr(settings, "KANAL_COMPLAINT_DEADLINES", {})
+    return rules.DEFAULT_DEADLINES | settings.KANAL_COMPLAINT_DEADLINES
 
 
 def today():

@@ -12,7 +12,7 @@ from kanal.core.tasks import enqueue_on_commit
 from .models import CitizenNotice, NoticeStatus
 
 
-@task()
+@task(queue_name="notices")
 def send_citizen_notice(notice_id: int) -> str:
     """Send one notice; safe to run twice (a sent notice is never sent again).
 
@@ -46,7 +46,7 @@ def sweep_complaint_deadlines() -> dict:
     return {"closed": report.closed, "escalated": report.escalated}
 
 
-@task()
+@task(queue_name="intake")
 def route_new_case(case_id: int) -> str:
     """Apply the router's unit where auto-apply is enabled (see actions.apply_routing)."""
     from .actions import apply_routing

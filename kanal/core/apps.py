@@ -9,7 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
+
         from . import recovery, schedule, tasks
+        from .logs import clear_request_id
+
+        # Log lines after a request (the worker's, the scheduler's) carry no stale id.
+        request_finished.connect(clear_request_id, dispatch_uid="kanal.core.clear_request_id")
 
         # The worker proves it is alive once a minute; the console shows the age.
         schedule.register("core.heartbeat", tasks.record_heartbeat, timedelta(minutes=1), "worker")

@@ -67,20 +67,26 @@ class Supervisor:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     stopping: bool = False
 
-    def start(self) -> None:
-        if port_in_use(self.host, self.port):
+    def start(self, check_port: bool = True) -> None:
+        if check_port and port_in_use(self.host, self.port):
             raise StartFailed(
                 f"Port {self.port} on {self.host} is already in use (another Kanal or another "
                 f"program). Stop it, or choose another port: make run PORT={self.port + 1}"
             )
         signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGHUP, self._forward_hup)
         for name, cmd in self.commands.items():
             # Fixed argument lists built by the calling command, no user input.
             self.procs[name] = subprocess.Popen(cmd, cwd=self.cwd, env=self.env)  # noqa: S603
 
     def _on_signal(self, signum, frame) -> None:
         self.stopping = True
+
+    def _forward_hup(self, signum, frame) -> None:
+        """systemctl reload: gunicorn replaces its workers gracefully on SIGHUP."""
+        if (web := self.procs.get("web")) and web.poll() is None:
+            web.send_signal(signal.SIGHUP)
 
     def exited(self) -> tuple[str, int] | None:
         for name, proc in self.procs.items():

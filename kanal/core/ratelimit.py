@@ -60,7 +60,7 @@ def client_ip(request) -> str:
     """
     from django.conf import settings
 
-    header = getattr(settings, "KANAL_TRUSTED_PROXY_HEADER", "")
+    header = settings.KANAL_TRUSTED_PROXY_HEADER
     if header and (value := request.META.get(header)):
         return value.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")

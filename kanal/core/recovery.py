@@ -57,11 +57,11 @@ class RecoveryResult:
 
 
 def lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "KANAL_TASK_LEASE_SECONDS", 15 * 60))
+    return timedelta(seconds=settings.KANAL_TASK_LEASE_SECONDS)
 
 
 def max_attempts() -> int:
-    return getattr(settings, "KANAL_TASK_MAX_ATTEMPTS", 5)
+    return settings.KANAL_TASK_MAX_ATTEMPTS
 
 
 def _give_up(row: DBTaskResult, now, reason: str) -> None:
@@ -137,8 +137,8 @@ def prune_finished_tasks(now=None, batch: int = 5000) -> int:
     someone investigates. Deleted in batches so no transaction holds many row locks.
     """
     now = now or timezone.now()
-    keep = timedelta(days=int(getattr(settings, "KANAL_TASK_KEEP_DAYS", 14)))
-    keep_failed = timedelta(days=int(getattr(settings, "KANAL_TASK_KEEP_FAILED_DAYS", 90)))
+    keep = timedelta(days=int(settings.KANAL_TASK_KEEP_DAYS))
+    keep_failed = timedelta(days=int(settings.KANAL_TASK_KEEP_FAILED_DAYS))
     old = DBTaskResult.objects.filter(
         Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lte=now - keep)
         | Q(status=TaskResultStatus.FAILED, finished_at__lte=now - keep_failed)

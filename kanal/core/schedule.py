@@ -54,7 +54,8 @@ def enqueue_due_jobs(now: datetime | None = None) -> list[str]:
             row.last_enqueued_at = now
             row.save(update_fields=["last_enqueued_at"])
             # The database queue: same transaction. Ahead of ordinary work, so a backlog
-            # cannot delay the sealer or the recovery job past their promises.
-            job.task.using(priority=PRIORITY_SCHEDULED).enqueue(*job.args)
+            # cannot delay the sealer or the recovery job past their promises; on the
+            # periodic queue, so a deployment can give them workers of their own.
+            job.task.using(priority=PRIORITY_SCHEDULED, queue_name="periodic").enqueue(*job.args)
         enqueued.append(job.name)
     return enqueued

@@ -41,7 +41,7 @@ class CleanFile:
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "KANAL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    return settings.KANAL_MAX_UPLOAD_BYTES
 
 
 def sniff(head: bytes) -> str:

@@ -76,17 +76,17 @@ class AllFigures:
 
 def min_cases() -> int:
     """The minimum base before a figure is shown or a unit ranked."""
-    return int(getattr(settings, "KANAL_MIN_CASES_FOR_FIGURES", rules.DEFAULT_MIN_CASES))
+    return int(settings.KANAL_MIN_CASES_FOR_FIGURES)
 
 
 def cache_seconds() -> int:
     """How often the cached figures are recomputed (the most they lag behind the cases)."""
-    return int(getattr(settings, "KANAL_FIGURES_CACHE_SECONDS", 600))
+    return int(settings.KANAL_FIGURES_CACHE_SECONDS)
 
 
 def current_period(today: date | None = None) -> Period:
     end = today or timezone.localdate()
-    days = int(getattr(settings, "KANAL_FIGURES_PERIOD_DAYS", 365))
+    days = int(settings.KANAL_FIGURES_PERIOD_DAYS)
     return Period(end - timedelta(days=days - 1), end)
 
 
@@ -414,7 +414,7 @@ def _cache_key(period: Period, current: bool) -> str:
     """
     basis = f"{min_cases()}:{deadlines()['follow_up_working_days']}"
     if current:
-        days = int(getattr(settings, "KANAL_FIGURES_PERIOD_DAYS", 365))
+        days = int(settings.KANAL_FIGURES_PERIOD_DAYS)
         return f"insights:figures:v2:current:{days}:{basis}"
     return f"insights:figures:v2:{period.start}:{period.end}:{basis}"
 

@@ -71,8 +71,8 @@ def channels() -> Channels:
     return Channels(
         whatsapp=getattr(settings, "KANAL_WHATSAPP_DISPLAY_NUMBER", ""),
         social=tuple((str(n), str(u)) for n, u in social),
-        desk_address=getattr(settings, "KANAL_PPID_DESK_ADDRESS", ""),
-        desk_hours=getattr(settings, "KANAL_PPID_DESK_HOURS", ""),
+        desk_address=settings.KANAL_PPID_DESK_ADDRESS,
+        desk_hours=settings.KANAL_PPID_DESK_HOURS,
     )
 
 

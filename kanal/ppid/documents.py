@@ -67,7 +67,7 @@ def _build(story: list, title: str) -> bytes:
         buffer,
         pagesize=A4,
         title=title,
-        author=getattr(settings, "KANAL_PPID_BODY_NAME", "PPID"),
+        author=settings.KANAL_PPID_BODY_NAME,
         pageCompression=0,
         invariant=1,
     )

@@ -39,22 +39,20 @@ from .models import (
 
 def clock_mode() -> str:
     """Which date starts the notice clock: "receipt" (UU 22(7), default) or "complete"."""
-    return getattr(settings, "KANAL_PPID_CLOCK_STARTS_AT", rules.CLOCK_FROM_RECEIPT)
+    return settings.KANAL_PPID_CLOCK_STARTS_AT
 
 
 def reminder_lead_days() -> int:
-    return getattr(
-        settings, "KANAL_PPID_REMINDER_WORKING_DAYS", rules.DEFAULT_REMINDER_LEAD_WORKING_DAYS
-    )
+    return settings.KANAL_PPID_REMINDER_WORKING_DAYS
 
 
 def commission_name() -> str:
     # [GUESS] the city's disputes go to the provincial commission.
-    return getattr(settings, "KANAL_PPID_COMMISSION", "Komisi Informasi Provinsi Lampung")
+    return settings.KANAL_PPID_COMMISSION
 
 
 def body_name() -> str:
-    return getattr(settings, "KANAL_PPID_BODY_NAME", "PPID Pemerintah Kota Bandar Lampung")
+    return settings.KANAL_PPID_BODY_NAME
 
 
 def today() -> date:

@@ -5,7 +5,7 @@ from django_tasks import task
 from . import actions
 
 
-@task()
+@task(queue_name="notices")
 def deliver_outbound_notice_task(outbound_id: int) -> str:
     """Send one recorded message to a requester (a sent one is skipped)."""
     return actions.deliver_outbound_notice(outbound_id)

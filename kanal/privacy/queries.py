@@ -30,36 +30,22 @@ PRIVACY_ROLES = frozenset({"system_admin"})
 
 def retention_days() -> int:
     """Days after a case ends before the reporter's identity is removed from it."""
-    return int(getattr(settings, "KANAL_PRIVACY_RETENTION_DAYS", rules.DEFAULT_RETENTION_DAYS))
+    return int(settings.KANAL_PRIVACY_RETENTION_DAYS)
 
 
 def attachment_retention_days() -> int:
     """Days after a case ends before its photos and documents are deleted."""
-    return int(
-        getattr(
-            settings,
-            "KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS",
-            rules.DEFAULT_ATTACHMENT_RETENTION_DAYS,
-        )
-    )
+    return int(settings.KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS)
 
 
 def conversation_retention_days() -> int:
     """Days of silence (and since its cases ended) before a conversation is anonymised."""
-    return int(
-        getattr(
-            settings,
-            "KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS",
-            rules.DEFAULT_CONVERSATION_RETENTION_DAYS,
-        )
-    )
+    return int(settings.KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS)
 
 
 def ppid_retention_days() -> int:
     """Days after a PPID request is finished before the requester's identity is removed."""
-    return int(
-        getattr(settings, "KANAL_PRIVACY_PPID_RETENTION_DAYS", rules.DEFAULT_PPID_RETENTION_DAYS)
-    )
+    return int(settings.KANAL_PRIVACY_PPID_RETENTION_DAYS)
 
 
 def retention_periods() -> rules.RetentionPeriods:

@@ -87,7 +87,7 @@ def public_file(file_id: int):
 
 def public_base_url() -> str:
     """Where the public reaches this site (Instagram and TikTok fetch images from it)."""
-    return getattr(settings, "KANAL_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.KANAL_PUBLIC_BASE_URL.rstrip("/")
 
 
 def item_url(item: ContentItem) -> str:

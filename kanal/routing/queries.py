@@ -38,25 +38,15 @@ NEIGHBOUR_DISTANCE_DEG = 20 / 111_000
 
 
 def model_path() -> Path:
-    return Path(
-        getattr(
-            settings,
-            "KANAL_ROUTING_MODEL_PATH",
-            Path(__file__).resolve().parent / "model" / "router.joblib",
-        )
-    )
+    return Path(settings.KANAL_ROUTING_MODEL_PATH)
 
 
 def data_dir() -> Path:
-    return Path(
-        getattr(settings, "KANAL_ROUTING_DATA_DIR", Path(settings.BASE_DIR) / "data" / "routing")
-    )
+    return Path(settings.KANAL_ROUTING_DATA_DIR)
 
 
 def operator_threshold() -> float:
-    return float(
-        getattr(settings, "KANAL_ROUTING_OPERATOR_THRESHOLD", rules.DEFAULT_OPERATOR_THRESHOLD)
-    )
+    return float(settings.KANAL_ROUTING_OPERATOR_THRESHOLD)
 
 
 # --- the model ------------------------------------------------------------------------

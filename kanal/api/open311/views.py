@@ -141,22 +141,14 @@ def discovery(request, fmt):
         "discovery",
         {
             "changeset": CHANGESET,
-            "contact": getattr(
-                settings,
-                "KANAL_OPEN311_CONTACT",
-                "Dinas Komunikasi dan Informatika Kota Bandar Lampung",
-            ),
-            "key_service": getattr(
-                settings,
-                "KANAL_OPEN311_KEY_SERVICE",
-                "Ask the Dinas Komunikasi dan Informatika for a partner api_key.",
-            ),
+            "contact": settings.KANAL_OPEN311_CONTACT,
+            "key_service": settings.KANAL_OPEN311_KEY_SERVICE,
             "endpoints": [
                 {
                     "specification": rules.SPECIFICATION,
                     "url": base,
                     "changeset": CHANGESET,
-                    "type": getattr(settings, "KANAL_OPEN311_ENDPOINT_TYPE", "production"),
+                    "type": settings.KANAL_OPEN311_ENDPOINT_TYPE,
                     "formats": ["text/xml", "application/json"],
                 }
             ],
@@ -210,7 +202,7 @@ def _post_request(request, fmt):
     data = p.service_request(request.POST)
     link = actions.file_service_request(partner=partner, data=data)
     item = {"service_notice": _("Received. An operator checks every report within 3 working days.")}
-    if getattr(settings, "KANAL_OPEN311_RESPONSE", "id") == "token":
+    if settings.KANAL_OPEN311_RESPONSE == "token":
         item = {"token": link.token, **item}
     else:
         item = {"service_request_id": link.complaint.tracking_number, **item}

@@ -31,7 +31,7 @@ class StaffToken(HttpBearer):
         if row is None:
             ratelimit.hit("api-token-fail", ip, limit=20, window=900)
             return None
-        per_minute = getattr(settings, "KANAL_API_CALLS_PER_MINUTE", 120)
+        per_minute = settings.KANAL_API_CALLS_PER_MINUTE
         if not ratelimit.hit("api-token", str(row.pk), limit=per_minute, window=60).allowed:
             raise HttpError(429, "Too many requests for this token. Slow down.")
         request.user = row.user

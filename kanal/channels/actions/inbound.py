@@ -18,6 +18,7 @@ from kanal.complaints import actions as complaints
 from kanal.complaints import queries as complaint_queries
 from kanal.complaints.models import ContactPreference
 from kanal.complaints.rules import FINAL_STATES, TransitionRefused
+from kanal.core.region import current as current_region
 from kanal.core.tasks import enqueue_on_commit
 from kanal.core.uploads import UploadRejected, sanitise_upload
 
@@ -403,10 +404,11 @@ def _answer_chatter(conversation: Conversation, intent: rules.Intent) -> str:
         queue_reply(
             conversation=conversation,
             body=_(
-                "Hello, this is the complaint service of the city of Bandar Lampung. Write "
-                "your report here with the place, and a photo if you have one. To check a "
-                "report, send its number, for example: cek status BL-XXXX-XXXX."
-            ),
+                "Hello, this is the complaint service of %(city)s. Write your report here "
+                "with the place, and a photo if you have one. To check a report, send its "
+                "number, for example: cek status %(prefix)s-XXXX-XXXX."
+            )
+            % {"city": current_region().city_name, "prefix": current_region().tracking_prefix},
         )
     return "chatter"
 

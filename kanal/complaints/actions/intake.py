@@ -32,7 +32,7 @@ class ReporterDetails:
 
 
 def _tracking_prefix() -> str:
-    return getattr(settings, "KANAL_TRACKING_PREFIX", "BL")
+    return settings.KANAL_TRACKING_PREFIX
 
 
 def _create_with_unique_number(**fields) -> Complaint:
@@ -142,7 +142,7 @@ def submit_complaint(
             "Thank you. Your report has been received with number %(number)s. Keep this "
             "number to follow your report at %(site)s/lacak/."
         )
-        % {"number": case.tracking_number, "site": getattr(settings, "KANAL_PUBLIC_URL", "")},
+        % {"number": case.tracking_number, "site": settings.KANAL_PUBLIC_URL},
     )
     return case
 

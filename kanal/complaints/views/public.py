@@ -70,9 +70,7 @@ def report(request):
         if form.is_spam:
             form.add_error(None, _("The report could not be sent. Please try again."))
             status = 400
-        elif wait := _limit(
-            request, "report", getattr(settings, "KANAL_REPORTS_PER_HOUR", 10), 3600
-        ):
+        elif wait := _limit(request, "report", settings.KANAL_REPORTS_PER_HOUR, 3600):
             form.add_error(
                 None,
                 _(

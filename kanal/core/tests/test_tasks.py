@@ -14,7 +14,16 @@ from kanal.core.tasks import enqueue_on_commit, record_heartbeat
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0.01", verbosity=0)
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--interval",
+        "0.01",
+        "--queue-name",
+        "*",
+        verbosity=0,
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -70,6 +70,108 @@ def test_another_region_loads_from_its_own_files_without_code_changes(db, tmp_pa
     assert Unit.objects.get(code="kel-99-01-01-1001").parent.code == "kelurahan"
     assert Category.objects.get(code="jalan").default_unit.code == "dpupr"
 
+    # The same folder as a deployment's region (KANAL_REGION_DIR, as production sets it):
+    # its region.toml names the city in the greeting, the privacy notice, Open311 and the
+    # tracking numbers, with no code change.
+    (tmp_path / "region.toml").write_text(SECOND_REGION_TOML)
+    seen = _as_deployed_in(tmp_path)
+    assert seen["greeting"].startswith("Halo, ini layanan pengaduan Kota Contoh.")
+    assert "cek status KC-XXXX-XXXX" in seen["greeting"]
+    assert "Pemerintah Kota Contoh, melalui Dinas Kominfo Kota Contoh" in seen["privacy_id"]
+    assert "Bandar Lampung" not in seen["privacy_id"] + seen["privacy_en"]
+    assert "The City Government of Contoh" in seen["privacy_en"]
+    assert seen["discovery"]["contact"] == "Dinas Kominfo Kota Contoh"
+    assert seen["jurisdiction"] == "contohkota.go.id"
+    assert seen["tracking_number"].startswith("KC-")
+    assert seen["case_area"].endswith("Kota Contoh")
+    assert seen["track_hint"] == "Contoh KC-7KQ2-M9XD"
+    assert seen["ppid_body"] == "PPID Pemerintah Kota Contoh"
+
+
+SECOND_REGION_TOML = """
+city_name = "Kota Contoh"
+site_name = "Kanal Kota Contoh"
+tracking_prefix = "KC"
+ppid_body = "PPID Pemerintah Kota Contoh"
+ppid_commission = "Komisi Informasi Provinsi Contoh"
+open311_jurisdiction = "contohkota.go.id"
+open311_contact = "Dinas Kominfo Kota Contoh"
+privacy_controller = "Pemerintah Kota Contoh, melalui Dinas Kominfo Kota Contoh"
+privacy_controller_en = "The City Government of Contoh, through its Kominfo office"
+"""
+
+# Run inside a Kanal process started with the second region's environment.
+AS_DEPLOYED = r"""
+import json, pathlib, django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+call_command("load_reference_data", verbosity=0)
+from kanal.channels import tasks
+from kanal.channels.actions.inbound import store_inbound_event
+from kanal.channels.models import OutboundMessage
+from kanal.complaints.actions.intake import submit_complaint
+from kanal.complaints.forms import TrackForm
+from kanal.api.queries import jurisdiction_id
+from kanal.api.open311.represent import public_request
+from kanal.ppid.queries import body_name
+from kanal.wilayah.models import Kelurahan
+body = json.loads(pathlib.Path("kanal/channels/tests/payloads/whatsapp_text.json").read_text())
+message = body["entry"][0]["changes"][0]["value"]["messages"][0]
+message["text"]["body"] = "halo"
+message["timestamp"] = str(int(__import__("time").time()))  # inside the reply window
+[event_id] = store_inbound_event(
+    provider="whatsapp", keys=[message["id"]], headers={}, body=json.dumps(body).encode()
+)
+tasks.process_event(event_id)
+client = Client()
+case = submit_complaint(channel="web", title="Jalan rusak", description="Berlubang besar",
+                        kelurahan=Kelurahan.objects.get())
+client.cookies["django_language"] = "en"
+privacy_en = client.get("/privasi/").content.decode()
+del client.cookies["django_language"]
+print(json.dumps({
+    "greeting": OutboundMessage.objects.get().body,
+    "privacy_id": client.get("/privasi/").content.decode(),
+    "privacy_en": privacy_en,
+    "discovery": client.get("/open311/v2/discovery.json").json(),
+    "jurisdiction": jurisdiction_id(),
+    "tracking_number": case.tracking_number,
+    "case_area": public_request(case, lambda url: url)["address"],
+    "track_hint": str(TrackForm().fields["number"].help_text),
+    "ppid_body": body_name(),
+}))
+"""
+
+
+def _as_deployed_in(region_dir):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kanal.settings",
+        "KANAL_REGION_DIR": str(region_dir),
+        "KANAL_VAR_DIR": str(region_dir / "var"),
+    }
+    for name in ("DATABASE_URL", "KANAL_SITE_NAME", "KANAL_CITY_NAME", "KANAL_TRACKING_PREFIX"):
+        env.pop(name, None)
+    out = subprocess.run(
+        [sys.executable, "-c", AS_DEPLOYED],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
 
 def test_missing_files_give_a_clear_error(db, tmp_path):
     from django.core.management import CommandError, call_command

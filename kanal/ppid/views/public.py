@@ -22,8 +22,8 @@ def _limited(request, scope: str) -> int:
     result = ratelimit.hit(
         scope,
         ratelimit.client_ip(request),
-        limit=getattr(settings, "KANAL_PPID_FORM_LIMIT", 5),
-        window=getattr(settings, "KANAL_PPID_FORM_WINDOW_SECONDS", 3600),
+        limit=settings.KANAL_PPID_FORM_LIMIT,
+        window=settings.KANAL_PPID_FORM_WINDOW_SECONDS,
     )
     return 0 if result.allowed else max(1, result.retry_after)
 

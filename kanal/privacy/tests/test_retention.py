@@ -18,7 +18,7 @@ from kanal.complaints.tests.factories import make_case
 from kanal.ppid import actions as ppid_actions
 from kanal.ppid import queries as ppid_queries
 from kanal.ppid.models import InformationRequest, Objection, RequestAttachment, WrittenNotice
-from kanal.privacy import actions, queries, rules
+from kanal.privacy import actions, rules
 from kanal.privacy.models import AnonymisedInformationRequest
 
 from .helpers import at, jpeg, ppid_request
@@ -232,16 +232,25 @@ def test_the_privacy_notice_states_the_periods_in_force(client, settings, langua
     assert f"999 {unit}" in client.get(reverse("portal:privacy")).content.decode()
 
 
-def test_the_default_periods_are_what_the_rules_say(settings):
+def test_the_default_periods_are_what_the_rules_say(monkeypatch):
+    """With no environment variable set, settings.py declares the rules' periods."""
+    import importlib
+
+    import kanal.settings
+
     for name in (
         "KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS",
         "KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS",
         "KANAL_PRIVACY_PPID_RETENTION_DAYS",
     ):
-        if hasattr(settings, name):
-            delattr(settings, name)
-    periods = queries.retention_periods()
-    assert (periods.attachments, periods.conversations, periods.ppid) == (
+        monkeypatch.delenv(name, raising=False)
+    fresh = importlib.reload(kanal.settings)
+    periods = (
+        fresh.KANAL_PRIVACY_ATTACHMENT_RETENTION_DAYS,
+        fresh.KANAL_PRIVACY_CONVERSATION_RETENTION_DAYS,
+        fresh.KANAL_PRIVACY_PPID_RETENTION_DAYS,
+    )
+    assert periods == (
         rules.DEFAULT_ATTACHMENT_RETENTION_DAYS,
         rules.DEFAULT_CONVERSATION_RETENTION_DAYS,
         rules.DEFAULT_PPID_RETENTION_DAYS,

@@ -39,11 +39,11 @@ MAX_ATTEMPTS = 10
 
 
 def _poll_attempts() -> int:
-    return int(getattr(settings, "KANAL_PUBLISHING_POLL_ATTEMPTS", 5))
+    return int(settings.KANAL_PUBLISHING_POLL_ATTEMPTS)
 
 
 def _poll_wait() -> float:
-    return float(getattr(settings, "KANAL_PUBLISHING_POLL_SECONDS", 3))
+    return float(settings.KANAL_PUBLISHING_POLL_SECONDS)
 
 
 def marker_for(item: ContentItem) -> str:

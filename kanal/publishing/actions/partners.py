@@ -86,7 +86,7 @@ def _message(delivery: PressDelivery) -> EmailMessage:
             item.title,
             *item.paragraphs(),
             _("Online: %(url)s") % {"url": queries.item_url(item)},
-            getattr(settings, "KANAL_SITE_NAME", "Kanal"),
+            settings.KANAL_SITE_NAME,
         ]
     )
     message = EmailMessage(
