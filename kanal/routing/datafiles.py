@@ -86,3 +86,30 @@ def read_labelled(path: Path) -> list[dict]:
     if not rows:
         raise DataFileError(f"{path}: no labelled rows")
     return rows
+
+
+# A registry topic that contradicts the labelling rules: information requests go to the
+# PPID flow, whichever unit the registry says handles them.
+_REGISTRY_TOPICS_SKIPPED = ("permohonan informasi",)
+
+
+def read_registry(path: Path) -> list[tuple[str, str]]:
+    """(unit code, text) pairs from the unit registry (``units.csv``): for each unit, its
+    name, affairs and duties as one text, and each complaint topic on its own. They are
+    training texts written by the city, not by citizens (a feature source, issue 20)."""
+    pairs: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            code = (row.get("kode") or "").strip()
+            if not code:
+                continue
+            duties = " ".join(
+                (row.get(f) or "").replace(";", ",")
+                for f in ("nama", "singkatan", "urusan", "tugas_umum")
+            )
+            pairs.append((code, duties.strip()))
+            for topic in (row.get("topik_aduan") or "").split(";"):
+                topic = topic.strip()
+                if topic and not any(s in topic for s in _REGISTRY_TOPICS_SKIPPED):
+                    pairs.append((code, topic))
+    return pairs

@@ -10,11 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import rules
-from .classifier import RouterModel, kind_probabilities, prepare, sigmoid, with_oversight
+from .classifier import (
+    RouterModel,
+    kind_probabilities,
+    override_for_oversight,
+    prepare,
+    sigmoid,
+    with_oversight,
+)
 from .places import Gazetteer, PlaceMatch, extract_place
 
 # Oversight is flagged when Inspektorat is this probable, even if it is not the top
-# unit: a missed misconduct report costs more than a second look (recall first).
+# unit: a missed misconduct report costs more than a second look (recall first). A
+# trained model carries its own threshold, chosen on held-apart predictions.
 OVERSIGHT_THRESHOLD = 0.2
 
 
@@ -49,6 +57,8 @@ def predict(
     category the citizen chose) counts as one more rule of weight ``category_weight``;
     landmark unit hints count as rules too."""
     place = extract_place(text, gazetteer)
+    if slang is None:
+        slang = getattr(model, "slang", None)
     prepared = prepare(text, slang)
     found = rules.match_keywords(prepared[0], keywords)
     scores = rules.keyword_scores(found)
@@ -58,8 +68,10 @@ def predict(
         scores[category_unit] = scores.get(category_unit, 0.0) + category_weight
     unit_margins, kind_margins, oversight_margin = model.margins(prepared)
     margins = with_oversight(unit_margins, oversight_margin, model.gamma)
-    probabilities = rules.combine_scores(
-        margins, scores, beta=model.beta, temperature=model.temperature
+    probabilities = override_for_oversight(
+        rules.combine_scores(margins, scores, beta=model.beta, temperature=model.temperature),
+        sigmoid(oversight_margin / model.oversight_temperature),
+        getattr(model, "oversight_override", 1.01),
     )
     ranked = rules.top_k(probabilities, 3)
     model_only = rules.softmax(margins, model.temperature)
@@ -67,7 +79,9 @@ def predict(
     unit_code, unit_conf = ranked[0]
 
     cues = rules.kind_cues(prepared[0])
-    kind_probs = kind_probabilities(kind_margins, cues, model.kind_temperature)
+    kind_probs = kind_probabilities(
+        kind_margins, cues, model.kind_temperature, getattr(model, "kind_bias", 0.0)
+    )
     if unit_code == rules.PPID:
         kind, kind_conf = rules.INFORMASI, unit_conf
     else:
@@ -90,7 +104,8 @@ def predict(
         kind=kind,
         kind_confidence=kind_conf,
         kind_cues=cues,
-        oversight=unit_code == rules.INSPEKTORAT or oversight_conf >= OVERSIGHT_THRESHOLD,
+        oversight=unit_code == rules.INSPEKTORAT
+        or oversight_conf >= getattr(model, "oversight_threshold", OVERSIGHT_THRESHOLD),
         oversight_confidence=oversight_conf,
         place=place,
     )

@@ -174,7 +174,7 @@ def _load_routing_data(version: int, now: float) -> RoutingData:
         )
     }
     return RoutingData(
-        keywords=rules.compile_keywords(keyword_rows),
+        keywords=rules.compile_keywords(keyword_rows, slang),
         gazetteer=build_gazetteer(gazetteer_rows),
         slang=slang or {},
         units=units,
@@ -225,6 +225,11 @@ def suggest(
     enabled, threshold = data.auto_apply.get(
         category_code or "", (False, rules.DEFAULT_AUTO_APPLY_THRESHOLD)
     )
+    # The model's floor for this unit, chosen on held-apart data; without a model (rules
+    # alone, never evaluated) nothing is applied automatically.
+    floor = 1.01
+    if model is not None:
+        floor = model.auto_thresholds.get(prediction.unit_code, model.auto_threshold)
     return build_suggestions(
         prediction,
         units=data.units,
@@ -234,6 +239,7 @@ def suggest(
         auto_apply_enabled=enabled,
         auto_apply_threshold=threshold,
         operator_threshold=operator_threshold(),
+        model_floor=floor,
     )
 
 
@@ -341,3 +347,61 @@ def suggestion_rows(suggestions: Suggestions) -> list[dict]:
         {"label": label, "value": value, "confidence": round(100 * conf), "reason": reason}
         for label, value, conf, reason in rows
     ]
+
+
+# --- the city's own corrections ------------------------------------------------------------
+
+# Every fifth corrected case (by id) is kept apart to judge a retrained model, never
+# trained on, so "before/after" is measured on the city's own text as well.
+HELD_APART_EVERY = 5
+
+
+def corrected_cases() -> list[dict]:
+    """Every case whose unit a person chose, as a labelled row in the dev set's format
+    (``sumber`` "operator", ``gaya`` the channel): the unit of the last disposal made by
+    a staff member (not by the router), or ``ppid`` when a person handed it to the PPID
+    flow. An operator's re-route of a suggestion is exactly such a disposal; so is a
+    case sent back by a unit and disposed again. Area offices count as their kind
+    (``kelurahan``/``kecamatan``), as in the labelling rules."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kanal.audit.models import AuditEvent
+    from kanal.complaints.models import Complaint
+
+    events = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Complaint),
+            action__in=("complaint.dispose", "complaint.hand_to_ppid"),
+            actor__isnull=False,
+        )
+        .order_by("created_at", "id")
+        .values_list("object_id", "action", "data")
+    )
+    chosen: dict[int, str] = {}
+    for object_id, action, data in events:
+        unit = rules.PPID if action.endswith("hand_to_ppid") else (data or {}).get("unit")
+        if unit and str(object_id).isdigit():
+            chosen[int(object_id)] = unit
+    rows = []
+    for case in Complaint.objects.filter(pk__in=chosen).order_by("pk"):
+        unit = chosen[case.pk]
+        if unit.startswith("kel-"):
+            unit = "kelurahan"
+        elif unit.startswith("kec-"):
+            unit = "kecamatan"
+        kind = rules.INFORMASI if unit == rules.PPID else case.kind
+        if kind == rules.INFORMASI and unit != rules.PPID:
+            kind = rules.PENGADUAN  # the labelling rule: ppid ⇔ permintaan_informasi
+        rows.append(
+            {
+                "id": f"case-{case.pk}",
+                "text": f"{case.title}\n{case.description}".strip(),
+                "jenis": kind,
+                "opd": unit,
+                "pengawasan": case.is_oversight,
+                "gaya": case.channel,
+                "sumber": "operator",
+                "held_apart": case.pk % HELD_APART_EVERY == 0,
+            }
+        )
+    return rows

@@ -48,11 +48,15 @@ class KeywordIndex:
     units: frozenset[str] = frozenset()
 
 
-def compile_keywords(rows: Iterable[KeywordRow]) -> KeywordIndex:
+def compile_keywords(
+    rows: Iterable[KeywordRow], slang: dict[str, str] | None = None
+) -> KeywordIndex:
+    """Phrases normalised with the same ``slang`` table as the messages they are matched
+    against (so "pju" in a phrase and in a message both become "lampu jalan")."""
     index = KeywordIndex()
     units = set()
     for row in rows:
-        words = normalise(row.phrase).split()[:MAX_PHRASE_WORDS]
+        words = normalise(row.phrase, slang).split()[:MAX_PHRASE_WORDS]
         if not words:
             continue
         index.exact.setdefault(" ".join(words), []).append(row)
@@ -118,8 +122,20 @@ ASPIRASI_CUES = (
     "agar pemkot",
     "agar pemerintah",
     "supaya",
-    "sebaiknya",
     "program",
+    "bagaimana kalau",
+    "lebih baik",
+    "adakan",
+    "diadakan",
+    "adain",
+    "mohon ada",
+    "tolong ada",
+    "perlu ada",
+    "tolong tambah",
+    "buatkan",
+    "bikinin",
+    "dipasang",
+    "semoga",
 )
 
 

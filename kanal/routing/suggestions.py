@@ -121,17 +121,26 @@ def build_suggestions(
     auto_apply_enabled: bool,
     auto_apply_threshold: float,
     operator_threshold: float,
+    model_floor: float = 0.0,
 ) -> Suggestions:
+    """The verifier's suggestions. Auto-apply needs the category's switch, its threshold
+    AND the model's own floor for the suggested unit (``model_floor``: the confidence
+    above which held-apart predictions were >= 98 % precise); it never happens when the
+    message may report misconduct (oversight flagged): a person decides those."""
     place = _place(p, map_place)
     decision = rules.decide(
         p.unit_confidence,
         operator_threshold=operator_threshold,
         auto_apply_enabled=auto_apply_enabled,
-        auto_apply_threshold=auto_apply_threshold,
+        auto_apply_threshold=max(auto_apply_threshold, model_floor),
     )
     reason = _unit_reason(
         p, p.unit_code, units=units, model_available=model_available, category_unit=category_unit
     )
+    auto_apply = decision.auto_apply
+    if auto_apply and p.oversight:
+        auto_apply = False
+        reason += "; " + _("possible misconduct: not applied automatically, a person decides")
     if decision.operator_decides:
         reason = _("confidence below %(threshold).2f: operator decides") % {
             "threshold": operator_threshold
@@ -166,6 +175,6 @@ def build_suggestions(
             oversight_reason,
         ),
         place=place,
-        auto_apply_unit=decision.auto_apply,
+        auto_apply_unit=auto_apply,
         operator_decides=decision.operator_decides,
     )

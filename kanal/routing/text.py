@@ -41,7 +41,6 @@ DEFAULT_SLANG: dict[str, str] = {
     "krn": "karena",
     "karna": "karena",
     "tp": "tapi",
-    "tpi": "tapi",
     "jg": "juga",
     "sm": "sama",
     "dr": "dari",
@@ -111,11 +110,47 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.split(text)).strip()
 
 
+# Letters in the pre-1972 spelling (Soewandi/van Ophuijsen) that citizens still use in
+# formal letters: "djalan", "tjahaja", "soedah", "jang". Proper names keep them in
+# modern text too ("Soekarno-Hatta", "Dadi Tjokrodipo"), so a text is only respelt when
+# several other words use them.
+_OLD_SPELLING_MARK = re.compile(r"dj|tj|oe")
+_OLD_SPELLING_NAMES = frozenset(
+    {"soekarno", "tjokrodipo", "djausal", "soemantri", "soedirman", "soeharto", "moeloek"}
+)
+OLD_SPELLING_MIN_WORDS = 2
+
+
+def is_old_spelling(folded_text: str) -> bool:
+    marked = {
+        w
+        for w in folded_text.split()
+        if _OLD_SPELLING_MARK.search(w) and w not in _OLD_SPELLING_NAMES
+    }
+    return len(marked) >= OLD_SPELLING_MIN_WORDS
+
+
+def modern_spelling(folded_text: str) -> str:
+    """Old spelling respelt: j→y (not after d or t), dj→j, tj→c, oe→u (so nj→ny and
+    sj→sy follow): "djalan jang roesak" → "jalan yang rusak". Names are kept."""
+    words = []
+    for w in folded_text.split():
+        if w not in _OLD_SPELLING_NAMES:
+            w = re.sub(r"(?<![dt])j", "y", w)
+            w = w.replace("dj", "j").replace("tj", "c").replace("oe", "u")
+        words.append(w)
+    return " ".join(words)
+
+
 def normalise(text: str, slang: dict[str, str] | None = None) -> str:
-    """Folded text with slang and abbreviations expanded: ``"sy gk tau yg mana"`` →
-    ``"saya tidak tau yang mana"``. Deterministic; words not in ``slang`` are kept."""
+    """Folded text, respelt when it is in the old spelling, with slang and abbreviations
+    expanded: ``"sy gk tau yg mana"`` → ``"saya tidak tau yang mana"``. Deterministic;
+    words not in ``slang`` are kept. A slang entry may expand to several words."""
     table = DEFAULT_SLANG if slang is None else slang
-    return " ".join(table.get(word, word) for word in fold(text).split())
+    folded = fold(text)
+    if is_old_spelling(folded):
+        folded = modern_spelling(folded)
+    return " ".join(table.get(word, word) for word in folded.split())
 
 
 _PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "di", "ter", "ber")

@@ -134,3 +134,38 @@ def test_suggestions_render_with_names_and_reasons(routing_data):
     assert "Bakung" in rows[4]["value"]
     assert "kata kunci “lampu jalan” → Disperkim" in html
     assert '<th scope="row">' in html
+
+
+def test_possible_misconduct_is_never_applied_automatically(routing_data):
+    """Oversight flagged: even with the switch on and a confident unit, a person decides."""
+    text = "Petugas puskesmas minta uang 100rb biar pasien BPJS didahulukan, tanpa kuitansi"
+    category = Category.objects.get(code="listrik")
+    actions.save_auto_apply_setting(
+        actor=None, setting=AutoApplySetting(category=category, enabled=True, threshold=0.5)
+    )
+    from kanal.routing.queries import bump_data_version
+
+    bump_data_version()
+    result = suggest(text, category_code="listrik")
+    assert result.oversight.value is True
+    assert result.auto_apply_unit is False
+
+
+def test_corrected_cases_are_the_units_people_chose(reference_data, staff_factory):
+    from kanal.complaints import actions as complaint_actions
+    from kanal.complaints.tests.factories import make_case
+    from kanal.directory.models import Unit
+    from kanal.routing.queries import corrected_cases
+
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    case = make_case(title="Lampu jalan mati", description="Lampu jalan di gang mati, gelap.")
+    untouched = make_case()
+    complaint_actions.dispose_complaint(
+        actor=operator, case=case, unit=Unit.objects.get(code="dpu")
+    )
+    rows = {r["id"]: r for r in corrected_cases()}
+    assert f"case-{untouched.pk}" not in rows
+    row = rows[f"case-{case.pk}"]
+    assert row["opd"] == "dpu" and row["sumber"] == "operator" and row["jenis"] == "pengaduan"
+    assert "Lampu jalan" in row["text"]
+    assert row["held_apart"] is (case.pk % 5 == 0)

@@ -44,3 +44,36 @@ def test_stemmed_and_fold_and_word_count():
     assert stemmed("jalannya diperbaiki") == "jalan perbaik"
     assert fold("A-B/C") == "a b c"
     assert word_count("sampah CFD numpuk sampe sore") == 5
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Djalan di kampoeng kami soedah roesak, banjak jang berloebang",
+            "jalan di kampung kami sudah rusak banyak yang berlubang",
+        ),
+        ("Jth. Bapak, tjoetjoe saja beloem dapat akte", "yth bapak cucu saya belum dapat akte"),
+        # Names keep their spelling, and one old-spelt name does not respell a modern text.
+        (
+            "jalan Soekarno-Hatta dekat RSUD Dadi Tjokrodipo",
+            "jalan soekarno hatta dekat rsud dadi tjokrodipo",
+        ),
+    ],
+)
+def test_old_spelling_is_respelt_only_when_the_text_uses_it(raw, expected):
+    assert normalise(raw, {}) == expected
+
+
+def test_the_shipped_slang_file_reads_dialect_and_chat():
+    from kanal.routing import datafiles
+
+    from .conftest import DATA
+
+    slang = datafiles.read_slang(DATA / "slang.csv")
+    assert normalise("lampu jalan mati galo, kelam nian", slang) == (
+        "lampu jalan mati semua gelap sekali"
+    )
+    assert normalise("jukir minta duit", slang) == "juru parkir minta uang"
+    # "tpi" is a fish auction site here, never chat for "tapi"
+    assert normalise("TPI kotor", slang) == "tpi kotor"
