@@ -107,7 +107,7 @@ def test_ten_successful_logins_from_one_address_within_a_minute_all_succeed(
 def test_five_wrong_passwords_from_many_addresses_do_not_stop_the_officer(client, enrolled):
     from django.test import Client
 
-    user, device = enrolled
+    _user, device = enrolled
     for i in range(5):
         stranger = Client()
         stranger.post(
@@ -124,7 +124,7 @@ def test_a_stranger_cannot_lock_out_a_known_username(client, enrolled):
     import time_machine
     from django.test import Client
 
-    user, device = enrolled
+    _user, device = enrolled
     with time_machine.travel("2026-03-02 08:00:00+07:00", tick=False) as clock:
         assert full_login(client, "budi", device).status_code == 302  # a known device now
         client.post(reverse("accounts:logout"))
@@ -171,7 +171,7 @@ def test_wrong_passwords_beyond_the_free_ones_slow_the_account_down(client, enro
 def test_only_wrong_codes_count_against_the_second_step(client, enrolled):
     from django.test import Client
 
-    user, device = enrolled
+    _user, device = enrolled
     for i in range(6):  # correct logins never use up the allowance
         assert full_login(Client(), "budi", device, ip=f"10.0.1.{i}").status_code == 302
         device.refresh_from_db()
