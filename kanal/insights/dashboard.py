@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from kanal.complaints import rules as complaint_rules
 from kanal.complaints.models import Channel, Complaint
@@ -87,13 +89,13 @@ def dashboard(period: queries.Period, unit_ids: frozenset[int] | None = None) ->
     per_unit = dict(cases.values_list("unit_id").annotate(n=Count("pk")).order_by())
     names = dict(Unit.objects.filter(pk__in=[k for k in per_unit if k]).values_list("pk", "name"))
     unit_rows = sorted(
-        ((names.get(k, "—") if k else "—", n) for k, n in per_unit.items()),
+        ((names.get(k, "—") if k else _("Not routed yet"), n) for k, n in per_unit.items()),
         key=lambda r: (-r[1], r[0]),
     )[:20]
     per_kec = dict(cases.values_list("kecamatan_id").annotate(n=Count("pk")).order_by())
     kec_names = dict(Kecamatan.objects.values_list("pk", "name"))
     kec_rows = sorted(
-        ((kec_names.get(k, "—") if k else "—", n) for k, n in per_kec.items()),
+        ((kec_names.get(k, "—") if k else _("Place not known"), n) for k, n in per_kec.items()),
         key=lambda r: (-r[1], r[0]),
     )
     weeks = (
@@ -102,7 +104,9 @@ def dashboard(period: queries.Period, unit_ids: frozenset[int] | None = None) ->
         .annotate(n=Count("pk"))
         .order_by("week")
     )
-    week_rows = [(w.date().isoformat() if hasattr(w, "date") else str(w), n) for w, n in weeks]
+    week_rows = [
+        (formats.date_format(w.date() if hasattr(w, "date") else w, "j M Y"), n) for w, n in weeks
+    ]
 
     overdue = (
         Complaint.objects.filter(
