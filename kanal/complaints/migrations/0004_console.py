@@ -1,6 +1,6 @@
 """Console (issue 17): a case's owner, the operator's note to the unit, the *returned* mark,
 the language of response templates and a starter set of them, and on PostgreSQL a partial
-index for "my cases" in the inbox's order.
+index for "my cases" in the inbox's order and one for the "returned" view.
 
 The index carries exactly the predicate of 0003's inbox indexes (``queries.INBOX_STATES``)
 and is built CONCURRENTLY, hence ``atomic = False``. The starter templates are read from
@@ -27,6 +27,8 @@ INBOX_STATES = (
 )
 _PREDICATE = "WHERE state IN ({})".format(", ".join(f"'{s}'" for s in INBOX_STATES))
 ASSIGNED_INDEX = "complaints_inbox_assigned_due_idx"
+# The "returned" view: cases a unit sent back, most urgent first (few rows, read in order).
+RETURNED_INDEX = "complaints_inbox_returned_due_idx"
 STARTER = Path(__file__).resolve().parents[3] / "data" / "response_templates" / "starter.csv"
 
 
@@ -37,12 +39,17 @@ def create_index(apps, schema_editor):
         f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {ASSIGNED_INDEX} ON complaints_complaint "
         f"(assigned_to_id, due_date, received_at) {_PREDICATE}"
     )
+    schema_editor.execute(
+        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {RETURNED_INDEX} ON complaints_complaint "
+        "(due_date, received_at) WHERE state = 'diverifikasi' AND returned_at IS NOT NULL"
+    )
 
 
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {ASSIGNED_INDEX}")
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {RETURNED_INDEX}")
 
 
 def add_starter_templates(apps, schema_editor):

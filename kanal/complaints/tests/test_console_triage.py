@@ -198,7 +198,7 @@ def test_a_second_officer_writing_at_the_same_time_is_warned_and_keeps_the_draft
     assert page_of(other, case).status_code == 200
     body = page_of(client, case).content.decode()
     assert 'name="seen_messages" value="1"' in body  # the operator's note to the unit
-    assert "dpu sedang membuka aduan ini" in body  # the other officer has it open
+    assert "dpu sedang membuka laporan ini" in body  # the other officer has it open
     act(other, case, "reply", text="Kami cek besok.", seen_messages="1")
     act(client, case, "reply", text="Sudah dijadwalkan.", seen_messages="1")
     replies = CaseMessage.objects.filter(complaint=case, kind="public_reply")
