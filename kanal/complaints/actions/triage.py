@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from kanal import audit
 
+from ..console_queries import officers_of_unit
 from ..models import CaseMessage, Complaint, Kind, MessageKind
-from ..queries import covers_area_of, may_handle, officers_of_unit, require
+from ..queries import covers_area_of, may_handle, require
 from ..rules import OPEN_STATES, Action, TransitionRefused
 from .common import locked, notify_staff, transition
 

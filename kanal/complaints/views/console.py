@@ -20,7 +20,7 @@ from kanal.directory.queries import active_categories, outside_bodies
 from kanal.routing.models import RoutingDecision
 from kanal.routing.queries import suggest, suggestion_rows
 
-from .. import actions, queries, rules
+from .. import actions, console_queries, queries, rules
 from ..actions.presence import mark_present
 from ..forms import InboxFilterForm, StaffEntryForm
 from ..models import Attachment, Kind, StaffNotification
@@ -61,11 +61,18 @@ def inbox(request):
             "can_triage": scope.has(Capability.TRIAGE),
             "can_bulk": scope.has(Capability.TRIAGE) or bool(scope.unit_ids),
             "can_export": True,
-            "views": [(q, label, q == current) for q, label in INBOX_VIEWS],
+            "views": [
+                (q, label, q == current)
+                for q, label in INBOX_VIEWS
+                # Owners and send-backs mean something to those who triage or handle cases.
+                if scope.has(Capability.TRIAGE) or scope.unit_ids or q in ("", "sla=overdue")
+            ],
             "filters_open": bool(advanced),
             "query_string": current,
             "bulk_officers": _bulk_officers(scope, filters),
-            "unit_groups": queries.unit_picker_groups() if scope.has(Capability.TRIAGE) else [],
+            "unit_groups": console_queries.unit_picker_groups()
+            if scope.has(Capability.TRIAGE)
+            else [],
             "people": _people_matching(request.user, filters.q),
             "today": queries.today(),
             "count_cap": queries.inbox_count_cap(),
@@ -76,10 +83,10 @@ def inbox(request):
 def _bulk_officers(scope, filters) -> list:
     """Officers offered by bulk "assign": one's own units', or the filtered unit's."""
     if scope.unit_ids:
-        return queries.officers_in_units(scope.unit_ids)
+        return console_queries.officers_in_units(scope.unit_ids)
     if filters.unit and scope.has(Capability.TRIAGE):
         unit = Unit.objects.filter(code=filters.unit).first()
-        return list(queries.officers_of_unit(unit)) if unit else []
+        return list(console_queries.officers_of_unit(unit)) if unit else []
     return []
 
 
@@ -145,7 +152,7 @@ def case_page(request, number: str):
             "description": case.description
             if show_reporter
             else rules.redact_personal_data(case.description, known),
-            "history": queries.history_in_sentences(case),
+            "history": console_queries.history_in_sentences(case),
             "messages_list": messages_list,
             "seen_messages": len(messages_list),
             "others_here": [(name, int(ago // 60)) for name, ago in others.values()],
@@ -159,8 +166,8 @@ def case_page(request, number: str):
             "may_assign": case.unit_id is not None
             and case.state in rules.OPEN_STATES
             and (triage or handles),
-            "officers": queries.officers_of_unit(case.unit) if case.unit_id else [],
-            "unit_groups": queries.unit_picker_groups(exclude_id=case.unit_id)
+            "officers": console_queries.officers_of_unit(case.unit) if case.unit_id else [],
+            "unit_groups": console_queries.unit_picker_groups(exclude_id=case.unit_id)
             if triage and ("dispose" in allowed or "reroute" in allowed)
             else [],
             "categories": active_categories().order_by("parent__position", "position")
@@ -172,11 +179,11 @@ def case_page(request, number: str):
             "redacted": rules.redact_personal_data(case.description, known)
             if triage and not case.public_summary
             else "",
-            "templates": queries.templates_for(case) if triage or handles else [],
-            "filled_templates": queries.filled_templates(case) if triage or handles else [],
+            "templates": console_queries.templates_for(case) if triage or handles else [],
+            "filled_templates": console_queries.filled_templates(case) if triage or handles else [],
             "reply_text": request.session.pop(_draft_key(case), "")
             or (
-                queries.filled_template(case, request.GET.get("template"))
+                console_queries.filled_template(case, request.GET.get("template"))
                 if request.GET.get("template", "").isdigit()
                 else ""
             ),
