@@ -139,3 +139,9 @@ def filled_template(case: Complaint, template_id) -> str:
     if template is None:
         return ""
     return rules.fill_template(template.body, _template_values(case))
+
+
+def returning_unit_code(case: Complaint) -> str:
+    """The unit that last sent ``case`` back to the operators (from its history), or ''."""
+    event = timeline(case).filter(action="complaint.send_back").order_by("-created_at").first()
+    return (event.data or {}).get("unit") or "" if event else ""

@@ -123,6 +123,7 @@ def test_bulk_assign_by_a_unit_officer_and_no_triage_for_units(client, staff, lo
     assert Complaint.objects.filter(unit__code="dpu").count() == 2  # refused, nothing moved
     inbox = client.get(reverse("complaints:inbox")).content.decode()
     assert 'value="verify"' not in inbox and 'value="assign"' in inbox
+    assert "Budi" not in inbox and "081234567890" not in inbox  # no reporter in the list
 
 
 def test_operators_manage_templates_and_the_starter_set_ships(client, staff, login_verified):

@@ -207,3 +207,16 @@ def test_a_second_officer_writing_at_the_same_time_is_warned_and_keeps_the_draft
     assert "Sudah dijadwalkan." in body  # the draft is back in the box
     act(client, case, "reply", text="Sudah dijadwalkan.", seen_messages="2")
     assert replies.count() == 2
+
+
+def test_after_a_send_back_the_picker_does_not_suggest_the_unit_that_returned_it(
+    client, people, login_verified
+):
+    case = make_case()  # a road case: the router and the topic both say Dinas PU
+    actions.dispose_complaint(actor=people["operator"], case=case, unit=unit("dpu"))
+    actions.send_back_complaint(actor=people["dpu"], case=case, reason="Jalan provinsi.")
+    login_verified(people["operator"])
+    body = page_of(client, case).content.decode()
+    picker = body[body.index('id="dispose-unit"') :]
+    picker = picker[: picker.index("</select>")]
+    assert 'value="dpu" selected' not in picker and 'value="dpu"' in picker

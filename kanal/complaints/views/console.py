@@ -188,7 +188,7 @@ def case_page(request, number: str):
                 else ""
             ),
             "suggestion": suggestion,
-            "suggested_unit": _suggested_unit(suggestion, case),
+            "suggested_unit": _suggested_unit(suggestion, case, _returned_by(case)),
             "auto_decision": RoutingDecision.objects.filter(
                 case_id=case.pk, field="unit", reverted_at__isnull=True
             ).first()
@@ -213,18 +213,23 @@ def _suggestion(case):
     )
 
 
-def _suggested_unit(suggestion, case):
-    """The unit to offer first in the picker, with why: the router's, else the topic's."""
-    if (
-        suggestion
-        and not suggestion.operator_decides
-        and suggestion.unit.unit_code not in ("ppid", getattr(case.unit, "code", None))
-    ):
+def _returned_by(case) -> str:
+    """The code of the unit that sent the case back ('' when it was not sent back)."""
+    return console_queries.returning_unit_code(case) if case.returned_at else ""
+
+
+def _suggested_unit(suggestion, case, avoid: str = ""):
+    """The unit to offer first in the picker, with why: the router's, else the topic's.
+
+    Never the unit the case is with, nor the one that just sent it back (``avoid``).
+    """
+    skip = {"ppid", getattr(case.unit, "code", None), avoid}
+    if suggestion and not suggestion.operator_decides and suggestion.unit.unit_code not in skip:
         unit = Unit.objects.filter(code=suggestion.unit.unit_code, is_active=True).first()
         if unit and not unit.is_outside_authority:
             return {"code": unit.code, "name": unit.name, "reason": suggestion.unit.reason}
     default = case.category.default_unit if case.category else None
-    if default and default.pk != case.unit_id:
+    if default and default.pk != case.unit_id and default.code != avoid:
         return {"code": default.code, "name": default.name, "reason": _("the topic's usual unit")}
     return None
 

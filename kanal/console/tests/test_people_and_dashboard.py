@@ -135,12 +135,15 @@ def test_the_dashboard_counts_channels_from_the_model_and_heard_in_person_first_
     assert walk_in.value == 1 and walk_in.in_person
     body = response.content.decode()
     assert "<svg" in body and "<table" in body
+    # leadership may not see reporters: no name, number or address anywhere on it
+    assert "Budi" not in body and "081234567890" not in body and "budi@example" not in body
     assert "didengar langsung" in body
     assert sum(bar.value for bar in board.by_week) == 6
     rows = list(
         csv.reader(io.StringIO(dashboard(client, format="csv").content.decode().lstrip("\ufeff")))
     )
     assert ["Didengar langsung", "", "3"] in rows
+    assert not any("Budi" in cell or "0812" in cell for row in rows for cell in row)
 
 
 def test_the_period_filter_and_unit_heads_see_only_their_units(client, staff, login_verified):
