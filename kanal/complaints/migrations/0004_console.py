@@ -14,6 +14,7 @@ from pathlib import Path
 
 import django.db.models.deletion
 from django.conf import settings
+import django.db.models.functions.text
 from django.db import migrations, models
 
 
@@ -104,6 +105,17 @@ class Migration(migrations.Migration):
             model_name='responsetemplate',
             name='language',
             field=models.CharField(choices=[('id', 'Indonesian'), ('en', 'English')], default='id', max_length=5, verbose_name='language'),
+        ),
+        migrations.AddIndex(
+            model_name="reporter",
+            index=models.Index(fields=["phone"], name="complaints_reporter_phone_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="reporter",
+            index=models.Index(
+                django.db.models.functions.text.Upper("email"),
+                name="complaints_reporter_email_idx",
+            ),
         ),
         migrations.RunPython(create_index, drop_index),
         migrations.RunPython(add_starter_templates, migrations.RunPython.noop),
