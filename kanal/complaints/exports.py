@@ -20,7 +20,7 @@ from . import queries, rules
 
 def headers() -> list[str]:
     return [
-        _("Number"),
+        _("Case number"),
         _("Received"),
         _("Title"),
         _("Description"),

@@ -36,7 +36,8 @@ def test_inbox_fits_twelve_rows_and_moves_by_keyboard(
     operator.keyboard.press("Enter")
     operator.wait_for_url(f"**/console/aduan/{second}/")
     assert axe_check(operator) == []
-    # the template shortcut fills the reply box
+    # the template shortcut fills the reply box (once console.js has run)
+    operator.wait_for_function("document.documentElement.classList.contains('js')")
     operator.keyboard.press("Alt+Shift+T")
     assert operator.evaluate("document.activeElement.id") == "reply-template"
     operator.get_by_label("Mulai dari templat").select_option(
