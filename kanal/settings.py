@@ -381,7 +381,7 @@ KANAL_PRIVACY_CONTROLLER_EN = os.environ.get(
 # offices unless the deployment decides otherwise.
 KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF = env_bool("KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF", True)
 
-# Staff login: attempts allowed per window, per account and per client address.
+# Staff login: failed attempts per account in the window before each further one waits.
 KANAL_LOGIN_ATTEMPTS = int(os.environ.get("KANAL_LOGIN_ATTEMPTS", "5"))
 KANAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("KANAL_LOGIN_WINDOW_SECONDS", "900"))
 # The public report form: reports per client address per hour.
@@ -393,6 +393,16 @@ KANAL_COMPLAINT_DEADLINES = env_json("KANAL_COMPLAINT_DEADLINES", {})
 KANAL_INBOX_COUNT_CAP = env_int("KANAL_INBOX_COUNT_CAP", 1000)
 # Audit events younger than this may still be unsealed without an alarm.
 KANAL_AUDIT_SEAL_GRACE_SECONDS = env_int("KANAL_AUDIT_SEAL_GRACE_SECONDS", 600)
+# Failed logins from one address within the window before it must wait (a whole office
+# behind one NAT shares an address; successful logins never count).
+KANAL_LOGIN_ADDRESS_FAILURES = int(os.environ.get("KANAL_LOGIN_ADDRESS_FAILURES", "50"))
+# Per account, after KANAL_LOGIN_ATTEMPTS failures each further one doubles the wait,
+# up to this many seconds (a slowdown, never a lock-out).
+KANAL_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("KANAL_LOGIN_MAX_DELAY_SECONDS", "300"))
+# A browser that passed the second factor is remembered this long and never slowed down.
+KANAL_KNOWN_DEVICE_DAYS = int(os.environ.get("KANAL_KNOWN_DEVICE_DAYS", "90"))
+# Most rows one export of the console's inbox may hold.
+KANAL_EXPORT_MAX_ROWS = int(os.environ.get("KANAL_EXPORT_MAX_ROWS", "10000"))
 
 # Uploads (case attachments, KTP images, content images): size per file, and how many
 # files one request may carry (Django's default of 100 invites abuse).

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,7 +17,7 @@ from kanal import audit
 from kanal.directory.models import Unit
 
 from .models import Membership, Role, User
-from .rules import ADMIN_ROLES
+from .rules import ADMIN_ROLES, login_delay
 
 # Admin permissions of an operator: the reference data they keep up to date.
 OPERATOR_ADMIN_PERMISSIONS = [
@@ -209,3 +213,62 @@ def ensure_demo_accounts() -> list[tuple[DemoAccount, bool]]:
         )
         result.append((demo, created))
     return result
+
+
+# --- login throttling ---------------------------------------------------------------------
+#
+# Only failures count. Per account: a progressive slowdown (rules.login_delay), skipped for
+# a browser that passed this account's second factor before (a known device), so a
+# stranger guessing a name can never keep its officer out. Per address: a generous number
+# of failures (an office behind one NAT shares it); successful logins never count.
+
+
+@dataclass(frozen=True)
+class LoginWait:
+    seconds: int
+    reason: str  # "account" or "address" ("" when no wait)
+
+
+def _failure_key(kind: str, value: str) -> str:
+    digest = hashlib.sha256(value.lower().encode()).hexdigest()[:32]
+    return f"login-fail:{kind}:{digest}"
+
+
+def login_wait(
+    *, username: str, ip: str, known_device: bool, now: float | None = None
+) -> LoginWait:
+    """How long this attempt must wait before its password is even checked (0: go ahead)."""
+    if known_device:
+        return LoginWait(0, "")
+    now = time.time() if now is None else now
+    window = settings.KANAL_LOGIN_WINDOW_SECONDS
+    address = cache.get(_failure_key("ip", ip)) or {"n": 0, "first": now}
+    if address["n"] >= settings.KANAL_LOGIN_ADDRESS_FAILURES:
+        left = int(address["first"] + window - now)
+        if left > 0:
+            return LoginWait(left, "address")
+    account = cache.get(_failure_key("user", username))
+    if account:
+        delay = login_delay(
+            account["n"], settings.KANAL_LOGIN_ATTEMPTS, settings.KANAL_LOGIN_MAX_DELAY_SECONDS
+        )
+        left = int(account["last"] + delay - now + 0.999)
+        if delay and left > 0:
+            return LoginWait(left, "account")
+    return LoginWait(0, "")
+
+
+def record_login_failure(*, username: str, ip: str, now: float | None = None) -> None:
+    """Count a wrong password against the account and the address (both expire unused)."""
+    now = time.time() if now is None else now
+    window = settings.KANAL_LOGIN_WINDOW_SECONDS
+    for kind, value in (("user", username), ("ip", ip)):
+        key = _failure_key(kind, value)
+        entry = cache.get(key) or {"n": 0, "first": now}
+        entry = {"n": entry["n"] + 1, "first": entry["first"], "last": now}
+        cache.set(key, entry, window)
+
+
+def clear_login_failures(*, username: str) -> None:
+    """The officer logged in fully (password and code): their account starts afresh."""
+    cache.delete(_failure_key("user", username))

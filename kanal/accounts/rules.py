@@ -94,3 +94,15 @@ def scope_from(memberships: list[MembershipFacts]) -> StaffScope:
         ),
         reporter_unit_ids=frozenset(m.unit_id for m in memberships if m.can_view_reporters),
     )
+
+
+def login_delay(failures: int, free: int, max_delay: int) -> int:
+    """Seconds an account must wait after its last failed password before the next try.
+
+    The first ``free`` failures cost nothing (typing mistakes); each further one doubles
+    the wait (2, 4, 8 … s) up to ``max_delay``. A slowdown, never a lock: guessing stays
+    impractical while the officer can always try again, and no one can lock them out.
+    """
+    if failures <= free:
+        return 0
+    return min(max_delay, 2 ** (failures - free))

@@ -7,6 +7,7 @@ import base64
 import segno
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.core import signing
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,15 +26,60 @@ PENDING_KEY = "kanal_pending_user"
 NEXT_KEY = "kanal_login_next"
 
 
-def _limits():
-    return {"limit": settings.KANAL_LOGIN_ATTEMPTS, "window": settings.KANAL_LOGIN_WINDOW_SECONDS}
+KNOWN_DEVICE_COOKIE = "kanal_known_device"
+KNOWN_DEVICE_SALT = "kanal.accounts.known-device"
+KNOWN_DEVICE_MAX_USERS = 10  # a shared office computer remembers up to ten officers
 
 
-def _too_many(request, scope: str, *keys: str) -> int:
-    """Count an attempt under each key; the seconds to wait if any is over the limit."""
-    results = [ratelimit.hit(scope, k, **_limits()) for k in keys]
-    blocked = [r.retry_after for r in results if not r.allowed]
-    return max(blocked) if blocked else 0
+def _known_user_ids(request) -> list[int]:
+    """Accounts that passed the second factor in this browser before (signed cookie)."""
+    value = request.COOKIES.get(KNOWN_DEVICE_COOKIE)
+    if not value:
+        return []
+    try:
+        ids = signing.loads(
+            value, salt=KNOWN_DEVICE_SALT, max_age=settings.KANAL_KNOWN_DEVICE_DAYS * 86400
+        )
+    except signing.BadSignature:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def _remember_device(request, response, user) -> None:
+    ids = [user.pk] + [i for i in _known_user_ids(request) if i != user.pk]
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        signing.dumps(ids[:KNOWN_DEVICE_MAX_USERS], salt=KNOWN_DEVICE_SALT),
+        max_age=settings.KANAL_KNOWN_DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="Lax",
+    )
+
+
+def _is_known_device(request, username: str) -> bool:
+    ids = _known_user_ids(request)
+    return bool(ids) and User.objects.filter(pk__in=ids, username__iexact=username).exists()
+
+
+def _otp_failures_exceeded(user) -> int:
+    """Seconds to wait when this account's wrong codes passed the limit (only failures count)."""
+    result = ratelimit.peek(
+        "otp-fail",
+        f"user:{user.pk}",
+        limit=settings.KANAL_LOGIN_ATTEMPTS,
+        window=settings.KANAL_LOGIN_WINDOW_SECONDS,
+    )
+    return 0 if result.allowed else result.retry_after
+
+
+def _count_otp_failure(user) -> None:
+    ratelimit.hit(
+        "otp-fail",
+        f"user:{user.pk}",
+        limit=settings.KANAL_LOGIN_ATTEMPTS,
+        window=settings.KANAL_LOGIN_WINDOW_SECONDS,
+    )
 
 
 def _safe_next(request, candidate: str | None) -> str:
@@ -50,7 +96,9 @@ def _pending_user(request) -> User | None:
 
 
 def login_view(request):
-    """Step 1: username and password. Rate limited per account and per address."""
+    """Step 1: username and password. Failures slow the account down and, in large
+    numbers, the address; a browser that passed this account's second factor before is
+    never slowed (actions.login_wait)."""
     form = PasswordStepForm(request.POST or None)
     if request.method == "GET":
         request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next"))
@@ -58,18 +106,30 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         ip = ratelimit.client_ip(request)
-        wait = _too_many(request, "login", f"user:{username.lower()}", f"ip:{ip}")
-        if wait:
+        wait = actions.login_wait(
+            username=username, ip=ip, known_device=_is_known_device(request, username)
+        )
+        if wait.seconds:
             actions.record_login(None, username=username, outcome="rate_limited", ip=ip)
             form.add_error(
                 None,
-                _("Too many attempts. Try again in %(minutes)d minutes.")
-                % {"minutes": max(1, wait // 60)},
+                _(
+                    "Too many wrong passwords for this account. Wait %(seconds)d seconds, "
+                    "then try again."
+                )
+                % {"seconds": wait.seconds}
+                if wait.reason == "account"
+                else _(
+                    "Too many wrong passwords from this network. Try again in %(minutes)d "
+                    "minutes, or log in from a device you used before."
+                )
+                % {"minutes": max(1, (wait.seconds + 59) // 60)},
             )
             status = 429
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
+                actions.record_login_failure(username=username, ip=ip)
                 actions.record_login(None, username=username, outcome="password_failed", ip=ip)
                 form.add_error(None, _("The username or password is wrong."))
             else:
@@ -90,7 +150,10 @@ def _finish_login(request, user: User, device) -> HttpResponseRedirect:
     actions.record_login(
         user, username=user.username, outcome="logged_in", ip=ratelimit.client_ip(request)
     )
-    return redirect(_safe_next(request, next_url))
+    actions.clear_login_failures(username=user.username)
+    response = redirect(_safe_next(request, next_url))
+    _remember_device(request, response, user)
+    return response
 
 
 def verify_view(request):
@@ -104,8 +167,8 @@ def verify_view(request):
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if _too_many(request, "otp", f"user:{user.pk}"):
-            form.add_error(None, _("Too many attempts. Log in again later."))
+        if _otp_failures_exceeded(user):
+            form.add_error(None, _("Too many wrong codes. Log in again later."))
             status = 429
         elif not device.verify_is_allowed()[0]:
             # django-otp slows guessing: after a wrong code it waits 2^n seconds.
@@ -115,6 +178,7 @@ def verify_view(request):
         elif device.verify_token(form.cleaned_data["token"]):
             return _finish_login(request, user, device)
         else:
+            _count_otp_failure(user)
             actions.record_login(
                 user, username=user.username, outcome="otp_failed", ip=ratelimit.client_ip(request)
             )
@@ -138,11 +202,12 @@ def enrol_view(request):
     device = actions.start_totp_enrolment(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _too_many(request, "otp", f"user:{user.pk}"):
-            form.add_error(None, _("Too many attempts. Log in again later."))
+        if _otp_failures_exceeded(user):
+            form.add_error(None, _("Too many wrong codes. Log in again later."))
         elif actions.confirm_totp_enrolment(user, device, form.cleaned_data["token"]):
             return _finish_login(request, user, device)
         else:
+            _count_otp_failure(user)
             form.add_error(
                 "token",
                 _("That code is not valid. Scan the code again and enter the newest six digits."),

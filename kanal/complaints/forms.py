@@ -236,6 +236,12 @@ class InboxFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     category = forms.ChoiceField(label=_("Topic"), required=False)
+    owner = forms.ChoiceField(
+        label=_("Owner"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("My cases")), ("none", _("Unassigned"))],
+    )
+    returned = forms.BooleanField(label=_("Returned by a unit"), required=False)
 
     def __init__(self, *args, **kwargs):
         from kanal.wilayah.queries import all_kecamatan

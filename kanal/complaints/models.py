@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from kanal.core.models import TimeStampedModel
@@ -71,6 +72,11 @@ class Reporter(TimeStampedModel):
     consent_text = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        # The console finds a person's cases by phone and e-mail (queries.matching_reporter_ids).
+        indexes = [
+            models.Index(fields=["phone"], name="complaints_reporter_phone_idx"),
+            models.Index(Upper("email"), name="complaints_reporter_email_idx"),
+        ]
         verbose_name = _("reporter")
         verbose_name_plural = _("reporters")
 
@@ -132,6 +138,20 @@ class Complaint(TimeStampedModel):
         related_name="complaints",
         verbose_name=_("unit"),
     )
+    # The officer inside the unit who owns the case ("my cases"); empty: unassigned.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    # The operator's note to the unit with the latest disposition; the unit reads it.
+    disposition_note = models.TextField(_("note to the unit"), blank=True)
+    # Set when a unit sent the case back ("not our authority"), cleared when it is routed
+    # again: the operators' inbox marks such cases *returned*, the reason in state_reason.
+    returned_at = models.DateTimeField(_("returned by the unit"), null=True, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     state_reason = models.TextField(_("reason"), blank=True)
     merged_into = models.ForeignKey(
@@ -299,6 +319,12 @@ class ResponseTemplate(TimeStampedModel):
     """A reply text for a category and state, with placeholders such as {tracking_number}."""
 
     name = models.CharField(_("name"), max_length=100)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("id", _("Indonesian")), ("en", _("English"))],
+        default="id",
+    )
     category = models.ForeignKey(
         Category,
         null=True,

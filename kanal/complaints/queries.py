@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -148,6 +149,24 @@ def may_handle(user, case: Complaint) -> bool:
     return True
 
 
+def covers_area_of(user, case: Complaint) -> bool:
+    """Whether ``user`` is the lurah or camat (area officer) of the case's kelurahan."""
+    scope = scope_for(user)
+    if not scope.has(Capability.HANDLE_AREA_CASES) or case.is_oversight:
+        return False
+    codes = [c.code for c in (case.kelurahan, case.kecamatan) if c is not None]
+    return any(scope.covers_area(code) for code in codes)
+
+
+def may_note(user, case: Complaint) -> bool:
+    """Internal notes: operators, the handling unit, and the lurah or camat of the area."""
+    return (
+        scope_for(user).has(Capability.TRIAGE)
+        or may_handle(user, case)
+        or covers_area_of(user, case)
+    )
+
+
 def due_date_text(case: Complaint) -> str:
     """The running deadline explained in words ('' when no clock runs)."""
     from kanal.core.queries import describe_due_date
@@ -178,23 +197,67 @@ class InboxFilters:
     kind: str = ""
     sla: str = ""  # "at_risk" or "overdue"
     q: str = ""
+    owner: str = ""  # "me": assigned to the user; "none": nobody assigned yet
+    returned: bool = False  # sent back by a unit and not routed again
     open_only: bool = True
 
 
-def _search(qs: QuerySet[Complaint], text: str) -> QuerySet[Complaint]:
-    """Full text on PostgreSQL (Indonesian configuration), a plain match on SQLite."""
+def _search(qs: QuerySet[Complaint], text: str, reporter_ids=()) -> QuerySet[Complaint]:
+    """Full text on PostgreSQL (Indonesian configuration), a plain match on SQLite.
+
+    ``reporter_ids`` (for roles that may see reporters) adds the cases of those reporters.
+    """
+    by_reporter = Q(reporter_id__in=list(reporter_ids)) if reporter_ids else Q(pk__in=[])
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
         vector = SearchVector("title", "description", config="indonesian")
         query = SearchQuery(text, config="indonesian", search_type="websearch")
         return qs.annotate(search=vector).filter(
-            Q(search=query) | Q(tracking_number__iexact=text.strip())
+            Q(search=query) | Q(tracking_number__iexact=text.strip()) | by_reporter
         )
-    condition = Q(tracking_number__iexact=text.strip())
+    condition = Q(tracking_number__iexact=text.strip()) | by_reporter
     for word in text.split():
         condition |= Q(title__icontains=word) | Q(description__icontains=word)
     return qs.filter(condition)
+
+
+PERSON_MATCH_LIMIT = 50
+
+
+def phone_variants(text: str) -> list[str]:
+    """The ways one Indonesian mobile number is written: 0812…, 62812…, +62812…."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 8:
+        return []
+    if digits.startswith("62"):
+        local = digits[2:]
+    elif digits.startswith("0"):
+        local = digits[1:]
+    else:
+        local = digits
+    return [f"0{local}", f"62{local}", f"+62{local}", local]
+
+
+def matching_reporter_ids(text: str) -> list[int]:
+    """Reporters whose phone or e-mail equals ``text`` or whose name contains it (capped).
+
+    Only for roles that may see reporters; callers check. Phone and e-mail are exact
+    matches (indexable); a name match is a substring scan of the reporter table.
+    """
+    from .models import Reporter
+
+    text = text.strip()
+    if len(text) < 3:
+        return []
+    condition = Q(name__icontains=text)
+    if "@" in text:
+        condition = Q(email__iexact=text)
+    elif variants := phone_variants(text):
+        condition = Q(phone__in=variants)
+    return list(
+        Reporter.objects.filter(condition).values_list("pk", flat=True)[:PERSON_MATCH_LIMIT]
+    )
 
 
 # The inbox's default list: what still needs someone (open) or a closing look (completed).
@@ -208,9 +271,21 @@ def inbox(user, filters: InboxFilters) -> QuerySet[Complaint]:
     """The cases ``user`` may see that match ``filters``, most urgent first."""
     # A list never draws the kelurahan's boundary polygon: reading and parsing it for
     # every row was most of a page's time (about 20 ms for 50 rows).
-    qs = complaints_visible_to(user).defer("kelurahan__boundary")
+    qs = (
+        complaints_visible_to(user)
+        .select_related("assigned_to")
+        .defer("kelurahan__boundary", "description")
+    )
     if filters.open_only and not filters.state:
         qs = qs.filter(state__in=INBOX_STATES)
+    if filters.owner == "me":
+        # The user's id is a literal: PostgreSQL reads migration 0004's partial index
+        # (assigned_to_id, due_date, received_at) in order and stops after a page.
+        qs = qs.filter(assigned_to_id=user.pk)
+    elif filters.owner == "none":
+        qs = qs.filter(assigned_to__isnull=True)
+    if filters.returned:
+        qs = qs.filter(state=State.VERIFIED, returned_at__isnull=False)
     for field, model in _BY_CODE.items():
         if code := getattr(filters, field):
             # The code is looked up first so the filter reaches PostgreSQL as a literal
@@ -233,7 +308,12 @@ def inbox(user, filters: InboxFilters) -> QuerySet[Complaint]:
         horizon = calendar.add_working_days(today(), deadlines()["at_risk_working_days"])
         qs = qs.filter(due_date__gte=today(), due_date__lte=horizon)
     if filters.q.strip():
-        qs = _search(qs, filters.q)
+        reporters = (
+            matching_reporter_ids(filters.q)
+            if scope_for(user).has(Capability.VIEW_REPORTERS)
+            else []
+        )
+        qs = _search(qs, filters.q, reporters)
     return qs.order_by("due_date", "received_at")
 
 
@@ -337,34 +417,6 @@ def find_by_tracking_number(number: str) -> Complaint | None:
         Complaint.objects.filter(tracking_number=rules.normalise_tracking_number(number))
         .select_related("unit", "reporter")
         .first()
-    )
-
-
-def templates_for(case: Complaint):
-    """Response templates for the case's category and state (general ones included)."""
-    from .models import ResponseTemplate
-
-    return (
-        ResponseTemplate.objects.filter(Q(category__isnull=True) | Q(category=case.category_id))
-        .filter(Q(state="") | Q(state=case.state))
-        .order_by("name")
-    )
-
-
-def filled_template(case: Complaint, template_id) -> str:
-    """A template's text with the case's values in its placeholders ('' if not applicable)."""
-    template = templates_for(case).filter(pk=template_id).first()
-    if template is None:
-        return ""
-    return rules.fill_template(
-        template.body,
-        {
-            "tracking_number": case.tracking_number,
-            "title": case.title,
-            "unit": str(case.unit or ""),
-            "due_date": case.due_date.strftime("%d-%m-%Y") if case.due_date else "",
-            "state": case.get_state_display(),
-        },
     )
 
 

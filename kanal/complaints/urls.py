@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, public
+from .views import console, console_tools, public
 
 app_name = "complaints"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("console/aduan/", console.inbox, name="inbox"),
     path("console/aduan/baru/", console.new_case, name="new_case"),
     path("console/aduan/eskalasi/", console.escalations, name="escalations"),
+    path("console/aduan/massal/", console_tools.bulk, name="bulk"),
+    path("console/aduan/ekspor/", console_tools.export, name="export"),
+    path("console/templat/", console_tools.templates, name="templates"),
+    path("console/templat/<int:template_id>/", console_tools.template_edit, name="template_edit"),
     path("console/aduan/<str:number>/", console.case_page, name="console_case"),
     path("console/aduan/<str:number>/aksi/<str:action>/", console.case_action, name="case_action"),
     path(

@@ -81,20 +81,107 @@ def test_first_login_enrols_a_device_then_logs_in(client, reference_data, staff_
     assert client.get(reverse("console:home")).status_code == 200
 
 
-def test_login_attempts_are_rate_limited_per_account(client, enrolled, settings):
-    settings.KANAL_LOGIN_ATTEMPTS = 3
-    for _ in range(3):
-        assert password_step(client, password="wrong").status_code == 200
-    response = password_step(client)  # even the right password is refused now
-    assert response.status_code == 429
-    assert AuditEvent.objects.filter(action="staff.rate_limited").exists()
+def full_login(client, username, device, ip="10.0.0.1"):
+    client.get(reverse("accounts:login"))
+    response = client.post(
+        reverse("accounts:login"), {"username": username, "password": PASSWORD}, REMOTE_ADDR=ip
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client.post(reverse("accounts:verify"), {"token": code_for(device)}, REMOTE_ADDR=ip)
 
 
-def test_codes_are_rate_limited(client, enrolled, settings):
-    settings.KANAL_LOGIN_ATTEMPTS = 2
-    _, device = enrolled
+def test_ten_successful_logins_from_one_address_within_a_minute_all_succeed(
+    reference_data, staff_factory
+):
+    from django.test import Client
+
+    for i in range(10):
+        user = staff_factory(f"petugas{i}", [("unit_officer", "dpu")])
+        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        response = full_login(Client(), user.username, device, ip="203.0.113.7")
+        assert response.status_code == 302 and response.url == reverse("console:home")
+    assert not AuditEvent.objects.filter(action="staff.rate_limited").exists()
+    assert AuditEvent.objects.filter(action="staff.logged_in").count() == 10
+
+
+def test_five_wrong_passwords_from_many_addresses_do_not_stop_the_officer(client, enrolled):
+    from django.test import Client
+
+    _user, device = enrolled
+    for i in range(5):
+        stranger = Client()
+        stranger.post(
+            reverse("accounts:login"),
+            {"username": "budi", "password": "guess"},
+            REMOTE_ADDR=f"198.51.100.{i}",
+        )
+    assert AuditEvent.objects.filter(action="staff.password_failed").count() == 5
+    response = full_login(client, "budi", device)  # a new device, another address
+    assert response.status_code == 302 and response.url == reverse("console:home")
+
+
+def test_a_stranger_cannot_lock_out_a_known_username(client, enrolled):
+    import time_machine
+    from django.test import Client
+
+    _user, device = enrolled
+    with time_machine.travel("2026-03-02 08:00:00+07:00", tick=False) as clock:
+        assert full_login(client, "budi", device).status_code == 302  # a known device now
+        client.post(reverse("accounts:logout"))
+        for i in range(40):
+            Client().post(
+                reverse("accounts:login"),
+                {"username": "budi", "password": f"guess{i}"},
+                REMOTE_ADDR=f"198.51.100.{i}",
+            )
+        # a new device waits a little (a slowdown, not a lock) ...
+        elsewhere = Client()
+        response = elsewhere.post(
+            reverse("accounts:login"), {"username": "budi", "password": PASSWORD}
+        )
+        assert response.status_code == 429
+        assert "detik" in response.content.decode() or "seconds" in response.content.decode()
+        # ... while the officer's own browser goes straight in
+        clock.shift(30)
+        response = full_login(client, "budi", device)
+        assert response.status_code == 302 and response.url == reverse("console:home")
+        # and the new device, after the longest wait, can log in too
+        clock.shift(301)
+        assert (
+            elsewhere.post(
+                reverse("accounts:login"), {"username": "budi", "password": PASSWORD}
+            ).status_code
+            == 302
+        )
+
+
+def test_wrong_passwords_beyond_the_free_ones_slow_the_account_down(client, enrolled):
+    import time_machine
+
+    with time_machine.travel("2026-03-02 08:00:00+07:00", tick=False) as clock:
+        for _ in range(6):
+            assert password_step(client, password="wrong").status_code == 200
+        response = password_step(client)  # the sixth failure asks for 2 seconds
+        assert response.status_code == 429
+        assert AuditEvent.objects.filter(action="staff.rate_limited").exists()
+        clock.shift(3)
+        assert password_step(client).status_code == 302
+
+
+def test_only_wrong_codes_count_against_the_second_step(client, enrolled):
+    from django.test import Client
+
+    _user, device = enrolled
+    for i in range(6):  # correct logins never use up the allowance
+        assert full_login(Client(), "budi", device, ip=f"10.0.1.{i}").status_code == 302
+        device.refresh_from_db()
+        device.last_t = -1  # the same code again, as if a new 30-second step had begun
+        device.save()
     password_step(client)
-    for _ in range(2):
+    for _ in range(5):
+        device.refresh_from_db()
+        device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+        device.save()
         client.post(reverse("accounts:verify"), {"token": "000000"})
     response = client.post(reverse("accounts:verify"), {"token": code_for(device)})
     assert response.status_code == 429

@@ -69,3 +69,13 @@ def test_reporter_permission_is_separate_from_handling():
     granted = scope_from([MembershipFacts(role="unit_officer", unit_id=7, can_view_reporters=True)])
     assert plain.reporter_unit_ids == frozenset()
     assert granted.reporter_unit_ids == {7}
+
+
+@pytest.mark.parametrize(
+    ("failures", "expected"),
+    [(0, 0), (1, 0), (5, 0), (6, 2), (7, 4), (8, 8), (12, 128), (13, 256), (14, 300), (50, 300)],
+)
+def test_login_delay_is_free_then_doubles_up_to_the_ceiling(failures, expected):
+    from kanal.accounts.rules import login_delay
+
+    assert login_delay(failures, free=5, max_delay=300) == expected

@@ -1,6 +1,6 @@
 """Every write of the channels app. Grouped by sub-domain; import from here."""
 
-from .citizens import link_contacts  # noqa: F401
+from .citizens import link_contacts, unlink_contact  # noqa: F401
 from .configuration import forget_channel_secret, save_channel_settings  # noqa: F401
 from .health import check_channel_silence  # noqa: F401
 from .inbound import (  # noqa: F401

@@ -37,3 +37,31 @@ def link_contacts(*, actor, contact: Contact, other: Contact, consent_text: str)
         data={"contacts": [contact.pk, other.pk], "merged_citizen": old.pk},
     )
     return keep
+
+
+@transaction.atomic
+def unlink_contact(*, actor, contact: Contact, reason: str) -> Citizen:
+    """Take ``contact`` out of its citizen (joined by mistake, or the citizen asked).
+
+    The contact becomes its own citizen with its own name, phone and e-mail; its
+    conversations follow it. ``reason`` is recorded and required. The last contact of a
+    citizen stays where it is.
+    """
+    if not reason.strip():
+        raise ValueError("say why the contact is separated")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    old = contact.citizen
+    if old.contacts.count() < 2:
+        raise ValueError("this is the citizen's only contact")
+    citizen = Citizen.objects.create(
+        name=contact.display_name[:150], phone=contact.phone, email=contact.email
+    )
+    contact.citizen, contact.linked_by = citizen, actor
+    contact.save(update_fields=["citizen", "linked_by", "updated_at"])
+    audit.record(
+        "channel.contact_unlinked",
+        actor=actor,
+        obj=old,
+        data={"contact": contact.pk, "new_citizen": citizen.pk, "reason": reason.strip()[:300]},
+    )
+    return citizen

@@ -35,7 +35,17 @@ from .lifecycle import (  # noqa: F401
     send_public_reply,
     verify_complaint,
 )
-from .notices import mark_notifications_read, record_notice_result  # noqa: F401
+from .notices import mark_notifications_read, record_export, record_notice_result  # noqa: F401
 from .routing import apply_routing, revert_auto_disposition  # noqa: F401
 from .sweep import recompute_due_dates, sweep_deadlines  # noqa: F401
-from .templates import delete_response_template, save_response_template  # noqa: F401
+from .templates import (  # noqa: F401
+    add_starter_templates,
+    delete_response_template,
+    save_response_template,
+)
+from .triage import (  # noqa: F401
+    assign_complaint,
+    forward_to_operator,
+    recategorise_complaint,
+    reroute_complaint,
+)

@@ -3,6 +3,7 @@ states (postponed, referred outside, rejected, merged)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from kanal import audit
 
 from ..models import CaseMessage, Complaint, FollowUp, MessageKind, State
-from ..queries import may_handle, require
+from ..queries import may_handle, may_note, require
 from ..rules import Action, TransitionRefused
 from .common import locked, notify_reporter, notify_staff, transition
 
@@ -59,7 +60,13 @@ def dispose_complaint(*, actor, case: Complaint, unit, note: str = "") -> Compla
     if case.verified_at is None:
         case.verified_at = timezone.now()
     case.unit, case.disposed_at = unit, timezone.now()
+    # The unit reads the operator's note on its case page; a sent-back mark is cleared.
+    case.disposition_note, case.returned_at, case.assigned_to = note.strip(), None, None
     transition(case, Action.DISPOSE, actor=actor, data={"unit": unit.code, "note": note})
+    if note.strip():
+        CaseMessage.objects.create(
+            complaint=case, kind=MessageKind.INTERNAL_NOTE, author=actor, body=note.strip()
+        )
     notify_staff(
         _unit_officers(unit),
         case,
@@ -76,6 +83,8 @@ def send_back_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
     require(actor, "handle", case)
     previous_unit = case.unit
     case.unit, case.state_reason = None, reason
+    # Marked *returned* in the operators' inbox until someone routes it again.
+    case.returned_at, case.assigned_to = timezone.now(), None
     transition(
         case,
         Action.SEND_BACK,
@@ -89,8 +98,9 @@ def send_back_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
         operators,
         case,
         "sent_back",
-        _("Case %(number)s was sent back: %(reason)s")
-        % {"number": case.tracking_number, "reason": reason[:150]},
+        _("Case %(number)s was sent back by %(unit)s: %(reason)s")
+        % {"number": case.tracking_number, "unit": previous_unit, "reason": reason[:150]},
+        level=case.follow_ups.count() + (case.reopen_count or 0),
     )
     return case
 
@@ -285,9 +295,13 @@ def send_public_reply(*, actor, case: Complaint, body: str) -> CaseMessage:
 
 @transaction.atomic
 def add_internal_note(*, actor, case: Complaint, body: str) -> CaseMessage:
-    """A note for staff only; never sent or shown to the reporter or the public."""
-    if not may_handle(actor, case):
-        require(actor, "triage", case)
+    """A note for staff only; never sent or shown to the reporter or the public.
+
+    The unit handling the case, the operators, and the lurah or camat of the case's area
+    (who read their area's cases) may add one.
+    """
+    if not may_note(actor, case):
+        raise PermissionDenied
     message = CaseMessage.objects.create(
         complaint=case, kind=MessageKind.INTERNAL_NOTE, author=actor, body=body
     )

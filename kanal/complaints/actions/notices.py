@@ -40,3 +40,12 @@ def mark_notifications_read(*, user, case) -> int:
     return StaffNotification.objects.filter(user=user, complaint=case, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def record_export(*, actor, filters: dict, rows: int, file_format: str) -> None:
+    """An export of cases leaves the building: who, which filters, how many rows, which format."""
+    audit.record(
+        "complaint.exported",
+        actor=actor,
+        data={"filters": filters, "rows": rows, "format": file_format},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kanal import audit
@@ -69,7 +69,10 @@ def sweep_deadlines(today=None) -> SweepReport:
                     case,
                     "overdue",
                     _("Case %(number)s is overdue since %(due)s")
-                    % {"number": case.tracking_number, "due": case.due_date},
+                    % {
+                        "number": case.tracking_number,
+                        "due": formats.date_format(case.due_date, "j F Y"),
+                    },
                     level=new_level,
                 )
             audit.record(

@@ -233,3 +233,21 @@ def migration_0003():
 def test_the_partial_index_predicate_is_the_inbox_list():
     """PostgreSQL uses the partial indexes only while the query implies their predicate."""
     assert frozenset(migration_0003().INBOX_STATES) == queries.INBOX_STATES
+
+
+def migration_0004():
+    from importlib import import_module
+
+    return import_module("kanal.complaints.migrations.0004_console")
+
+
+def test_the_owner_index_predicate_is_the_inbox_list():
+    assert frozenset(migration_0004().INBOX_STATES) == queries.INBOX_STATES
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partial indexes: PostgreSQL only")
+def test_the_console_indexes_exist():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'complaints_complaint'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {migration_0004().ASSIGNED_INDEX, migration_0004().RETURNED_INDEX} <= names

@@ -31,8 +31,13 @@ ALLOWED = {
         A.FOLLOW_UP: "ditindaklanjuti",
         A.SEND_BACK: "diverifikasi",
         A.MERGE: "digabung",
+        A.REROUTE: "didisposisikan",
     },
-    "ditindaklanjuti": {A.COMPLETE: "selesai", A.RETURN_TO_UNIT: "didisposisikan"},
+    "ditindaklanjuti": {
+        A.COMPLETE: "selesai",
+        A.RETURN_TO_UNIT: "didisposisikan",
+        A.REROUTE: "didisposisikan",
+    },
     "selesai": {A.CLOSE: "ditutup", A.REOPEN: "didisposisikan"},
     "ditutup": {A.REOPEN: "didisposisikan"},
     "ditunda": {
@@ -190,3 +195,72 @@ def test_templates_fill_known_placeholders_only():
     assert rules.fill_template(body, {"tracking_number": "BL-1", "unit": "DPU"}) == (
         "Laporan BL-1 untuk DPU: {unknown}"
     )
+
+
+# --- history in sentences and the "heard in person" set -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "expected"),
+    [
+        ("complaint.submitted", {"channel": "whatsapp"}, "Received through WhatsApp."),
+        ("complaint.dispose", {"unit": "dpu"}, "Disposed to Dinas PU."),
+        (
+            "complaint.dispose",
+            {"unit": "dpu", "automatic": True},
+            "Routed automatically to Dinas PU.",
+        ),
+        (
+            "complaint.reroute",
+            {"old_unit": "dpu", "unit": "dlh"},
+            "Re-routed from Dinas PU to dlh.",
+        ),
+        (
+            "complaint.send_back",
+            {"unit": "dpu", "reason": "Jalan provinsi"},
+            "Sent back to the operators by Dinas PU: Jalan provinsi",
+        ),
+        (
+            "complaint.notice_skipped",
+            {},
+            "The reporter was not notified (no way to reach them on this channel).",
+        ),
+        (
+            "complaint.escalated",
+            {"to": 2, "due_date": "2026-03-02"},
+            "Overdue since 2 March 2026: escalated to level 2.",
+        ),
+        ("complaint.something_new", {}, "Recorded: something new."),
+    ],
+)
+def test_history_events_read_as_sentences(action, data, expected):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert rules.describe_event(action, data, {"dpu": "Dinas PU"}) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("citizen", "The reporter"),
+        ("channel:whatsapp", "WhatsApp channel"),
+        ("system", "Kanal (automatic)"),
+        ("system:routing", "Kanal's router"),
+    ],
+)
+def test_who_acted_reads_as_words(label, expected):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert rules.describe_actor("", label) == expected
+    assert rules.describe_actor("Rina", label) == "Rina"
+
+
+def test_heard_in_person_covers_the_desk_voice_and_area_channels_only():
+    from kanal.complaints.models import Channel
+
+    in_person = {c for c in Channel.values if rules.is_heard_in_person(c)}
+    assert {"walk_in", "phone", "ppid_desk", "field_visit"} <= in_person
+    assert "area_office" in in_person or {"lurah", "camat"} <= in_person
+    assert not in_person & {"web", "whatsapp", "email", "sms", "lapor", "instagram", "api"}

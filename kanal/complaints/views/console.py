@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kanal.accounts.decorators import staff_required
@@ -14,24 +16,37 @@ from kanal.accounts.queries import scope_for
 from kanal.accounts.rules import Capability
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Unit
-from kanal.directory.queries import city_units, outside_bodies
+from kanal.directory.queries import active_categories, outside_bodies
 from kanal.routing.models import RoutingDecision
 from kanal.routing.queries import suggest, suggestion_rows
 
-from .. import actions, queries, rules
+from .. import actions, console_queries, queries, rules
+from ..actions.presence import mark_present
 from ..forms import InboxFilterForm, StaffEntryForm
-from ..models import Attachment, StaffNotification
+from ..models import Attachment, Kind, StaffNotification
 from .public import case_inputs
+
+INBOX_VIEWS = [
+    ("", _lazy("All open")),
+    ("owner=me", _lazy("My cases")),
+    ("owner=none", _lazy("Unassigned")),
+    ("returned=on", _lazy("Returned")),
+    ("sla=overdue", _lazy("Overdue")),
+]
 
 
 @staff_required
 def inbox(request):
     form = InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = queries.InboxFilters(**{k: v or "" for k, v in data.items()})
+    filters = queries.InboxFilters(
+        **{k: v or ("" if k != "returned" else False) for k, v in data.items()}
+    )
     # Counted up to a cap: "1–50 of more than 1,000", not an exact COUNT(*) at each visit.
     page = queries.inbox_page(request.user, filters, request.GET.get("page"))
     scope = scope_for(request.user)
+    current = request.GET.urlencode()
+    advanced = {k for k, v in data.items() if v} - {"owner", "returned", "sla"}
     return render(
         request,
         "complaints/console/inbox.html",
@@ -43,10 +58,43 @@ def inbox(request):
                 user=request.user, read_at__isnull=True
             ).select_related("complaint")[:10],
             "can_record": scope.has(Capability.RECORD_CASES),
+            "can_triage": scope.has(Capability.TRIAGE),
+            "can_bulk": scope.has(Capability.TRIAGE) or bool(scope.unit_ids),
+            "can_export": True,
+            "views": [
+                (q, label, q == current)
+                for q, label in INBOX_VIEWS
+                # Owners and send-backs mean something to those who triage or handle cases.
+                if scope.has(Capability.TRIAGE) or scope.unit_ids or q in ("", "sla=overdue")
+            ],
+            "filters_open": bool(advanced),
+            "query_string": current,
+            "bulk_officers": _bulk_officers(scope, filters),
+            "unit_groups": console_queries.unit_picker_groups()
+            if scope.has(Capability.TRIAGE)
+            else [],
+            "people": _people_matching(request.user, filters.q),
             "today": queries.today(),
             "count_cap": queries.inbox_count_cap(),
         },
     )
+
+
+def _bulk_officers(scope, filters) -> list:
+    """Officers offered by bulk "assign": one's own units', or the filtered unit's."""
+    if scope.unit_ids:
+        return console_queries.officers_in_units(scope.unit_ids)
+    if filters.unit and scope.has(Capability.TRIAGE):
+        unit = Unit.objects.filter(code=filters.unit).first()
+        return list(console_queries.officers_of_unit(unit)) if unit else []
+    return []
+
+
+def _people_matching(user, text: str) -> int:
+    """How many reporters match a search (for a link to the people page), for allowed roles."""
+    if not text.strip() or not scope_for(user).has(Capability.VIEW_REPORTERS):
+        return 0
+    return len(queries.matching_reporter_ids(text))
 
 
 @staff_required
@@ -81,12 +129,14 @@ def case_page(request, number: str):
     scope = scope_for(request.user)
     triage = scope.has(Capability.TRIAGE)
     handles = queries.may_handle(request.user, case)
+    area = queries.covers_area_of(request.user, case)
     actions.mark_notifications_read(user=request.user, case=case)
     show_reporter = queries.can_see_reporter(request.user, case)
     known = [case.reporter.name, case.reporter.phone, case.reporter.email] if case.reporter else []
-    suggestion = (
-        _suggestion(case) if triage and case.state in ("diterima", "diverifikasi") else None
-    )
+    suggestion = _suggestion(case) if triage and case.state in rules.OPEN_STATES else None
+    allowed = {a.value for a in rules.allowed_actions(case.state)}
+    messages_list = list(queries.messages_for_staff(case))
+    others = mark_present(user=request.user, case_id=case.pk)
     return render(
         request,
         "complaints/console/case.html",
@@ -95,31 +145,50 @@ def case_page(request, number: str):
             "sla": queries.sla_of(case),
             "due_text": queries.due_date_text(case),
             "show_reporter": show_reporter,
+            "person_url": reverse("console:reporter", args=[case.reporter_id])
+            if show_reporter and case.reporter_id and scope.has(Capability.VIEW_REPORTERS)
+            else "",
             # Staff who may not see the reporter read the description with personal data masked.
             "description": case.description
             if show_reporter
             else rules.redact_personal_data(case.description, known),
-            "timeline": queries.timeline(case),
-            "messages_list": queries.messages_for_staff(case),
+            "history": console_queries.history_in_sentences(case),
+            "messages_list": messages_list,
+            "seen_messages": len(messages_list),
+            "others_here": [(name, int(ago // 60)) for name, ago in others.values()],
             "follow_ups": case.follow_ups.select_related("author", "unit"),
             "attachments": case.attachments.all(),
-            "allowed": {a.value for a in rules.allowed_actions(case.state)},
+            "allowed": allowed,
             "triage": triage,
             "handles": handles,
-            "units": city_units().order_by("name") if triage else [],
-            "area_units": Unit.objects.filter(kind__in=["kecamatan", "kelurahan"]).order_by("name")
-            if triage
+            "area": area,
+            "may_note": triage or handles or area,
+            "may_assign": case.unit_id is not None
+            and case.state in rules.OPEN_STATES
+            and (triage or handles),
+            "officers": console_queries.officers_of_unit(case.unit) if case.unit_id else [],
+            "unit_groups": console_queries.unit_picker_groups(exclude_id=case.unit_id)
+            if triage and ("dispose" in allowed or "reroute" in allowed)
             else [],
+            "categories": active_categories().order_by("parent__position", "position")
+            if triage and case.state in rules.OPEN_STATES
+            else [],
+            "kinds": Kind.choices,
             "outside": outside_bodies() if triage else [],
             "duplicates": queries.possible_duplicates(case) if triage else [],
             "redacted": rules.redact_personal_data(case.description, known)
             if triage and not case.public_summary
             else "",
-            "templates": queries.templates_for(case),
-            "reply_text": queries.filled_template(case, request.GET.get("template"))
-            if request.GET.get("template", "").isdigit()
-            else "",
+            "templates": console_queries.templates_for(case) if triage or handles else [],
+            "filled_templates": console_queries.filled_templates(case) if triage or handles else [],
+            "reply_text": request.session.pop(_draft_key(case), "")
+            or (
+                console_queries.filled_template(case, request.GET.get("template"))
+                if request.GET.get("template", "").isdigit()
+                else ""
+            ),
             "suggestion": suggestion,
+            "suggested_unit": _suggested_unit(suggestion, case, _returned_by(case)),
             "auto_decision": RoutingDecision.objects.filter(
                 case_id=case.pk, field="unit", reverted_at__isnull=True
             ).first()
@@ -128,6 +197,10 @@ def case_page(request, number: str):
             "routing_rows": suggestion_rows(suggestion) if suggestion else [],
         },
     )
+
+
+def _draft_key(case) -> str:
+    return f"kanal_reply_draft:{case.pk}"
 
 
 def _suggestion(case):
@@ -140,13 +213,60 @@ def _suggestion(case):
     )
 
 
+def _returned_by(case) -> str:
+    """The code of the unit that sent the case back ('' when it was not sent back)."""
+    return console_queries.returning_unit_code(case) if case.returned_at else ""
+
+
+def _suggested_unit(suggestion, case, avoid: str = ""):
+    """The unit to offer first in the picker, with why: the router's, else the topic's.
+
+    Never the unit the case is with, nor the one that just sent it back (``avoid``).
+    """
+    skip = {"ppid", getattr(case.unit, "code", None), avoid}
+    if suggestion and not suggestion.operator_decides and suggestion.unit.unit_code not in skip:
+        unit = Unit.objects.filter(code=suggestion.unit.unit_code, is_active=True).first()
+        if unit and not unit.is_outside_authority:
+            return {"code": unit.code, "name": unit.name, "reason": suggestion.unit.reason}
+    default = case.category.default_unit if case.category else None
+    if default and default.pk != case.unit_id and default.code != avoid:
+        return {"code": default.code, "name": default.name, "reason": _("the topic's usual unit")}
+    return None
+
+
+def _unit(p, field="unit"):
+    return get_object_or_404(Unit, code=p.get(field), is_active=True)
+
+
+def _officer(p):
+    from kanal.accounts.models import User
+
+    value = p.get("officer", "")
+    return get_object_or_404(User, pk=value, is_active=True) if value.isdigit() else None
+
+
+def _category(p):
+    from kanal.directory.models import Category
+
+    code = p.get("category", "")
+    return get_object_or_404(Category, code=code, is_active=True) if code else None
+
+
 ACTIONS = {
     "verify": lambda r, c, p: actions.verify_complaint(actor=r.user, case=c),
     "dispose": lambda r, c, p: actions.dispose_complaint(
-        actor=r.user,
-        case=c,
-        unit=get_object_or_404(Unit, code=p.get("unit")),
-        note=p.get("note", ""),
+        actor=r.user, case=c, unit=_unit(p), note=p.get("note", "")
+    ),
+    "reroute": lambda r, c, p: actions.reroute_complaint(
+        actor=r.user, case=c, unit=_unit(p), note=p.get("note", "")
+    ),
+    "recategorise": lambda r, c, p: actions.recategorise_complaint(
+        actor=r.user, case=c, category=_category(p), kind=p.get("kind", "")
+    ),
+    "assign": lambda r, c, p: actions.assign_complaint(actor=r.user, case=c, officer=_officer(p)),
+    "take": lambda r, c, p: actions.assign_complaint(actor=r.user, case=c, officer=r.user),
+    "forward": lambda r, c, p: actions.forward_to_operator(
+        actor=r.user, case=c, note=_required(p, "text")
     ),
     "postpone": lambda r, c, p: actions.postpone_complaint(
         actor=r.user, case=c, question=_required(p, "text")
@@ -200,6 +320,36 @@ ACTIONS = {
 }
 
 
+def _done_message(action: str, case) -> str:
+    """What happened, in a sentence (never a bare "Done.")."""
+    unit = str(case.unit or "")
+    texts = {
+        "verify": _("Case %(number)s is verified. Route it to a unit next."),
+        "dispose": _("Case %(number)s was disposed to %(unit)s; its officers were notified."),
+        "reroute": _("Case %(number)s now goes to %(unit)s; its officers were notified."),
+        "recategorise": _("The topic and kind of %(number)s were saved."),
+        "assign": _("The assignment of %(number)s was saved."),
+        "take": _("You now own case %(number)s."),
+        "forward": _("Your note on %(number)s was sent to the operators."),
+        "postpone": _("Your question was sent to the reporter; %(number)s waits for them."),
+        "resume": _("Verification of %(number)s resumed."),
+        "refer_outside": _("Case %(number)s was referred outside the city; the reporter was told."),
+        "reject": _("Case %(number)s was rejected; the reporter was told why."),
+        "merge": _("Case %(number)s was merged; its reporter will receive the main case's news."),
+        "send_back": _("Case %(number)s went back to the operators with your reason."),
+        "follow_up": _("Your follow-up on %(number)s was sent for the operator's check."),
+        "return_to_unit": _("Case %(number)s was returned to %(unit)s with what is missing."),
+        "complete": _("The answer on %(number)s was accepted and sent to the reporter."),
+        "close": _("Case %(number)s is closed."),
+        "hand_to_ppid": _("Case %(number)s is now an information request for the PPID."),
+        "revert_routing": _("The automatic disposition of %(number)s was undone."),
+        "reply": _("Your reply on %(number)s was sent to the reporter."),
+        "note": _("Your internal note on %(number)s was saved."),
+        "publish": _("The public view of %(number)s was saved."),
+    }
+    return texts.get(action, _("Saved.")) % {"number": case.tracking_number, "unit": unit}
+
+
 class MissingText(ValueError):
     pass
 
@@ -214,10 +364,16 @@ def _required(post, field: str) -> str:
 @staff_required
 @require_POST
 def case_action(request, number: str, action: str):
-    """Run one action from the case page; errors come back as messages, nothing is lost."""
+    """Run one action from the case page; errors come back as messages, nothing is lost.
+
+    After an action that takes the case out of the user's reach (a unit sending a case
+    back), the user lands on their inbox with the outcome, not on a 404.
+    """
     case = queries.access_complaint(request.user, number)
     if action not in ACTIONS:
         raise Http404
+    if action == "reply" and _written_over(request, case):
+        return redirect(reverse("complaints:console_case", args=[case.tracking_number]) + "#reply")
     try:
         ACTIONS[action](request, case, request.POST)
     except MissingText:
@@ -227,8 +383,35 @@ def case_action(request, number: str, action: str):
     except PermissionDenied:
         messages.error(request, _("Your role does not allow this action on this case."))
     else:
-        messages.success(request, _("Done."))
+        case.refresh_from_db()
+        messages.success(request, _done_message(action, case))
+        if not queries.complaints_visible_to(request.user).filter(pk=case.pk).exists():
+            return redirect("complaints:inbox")
     return redirect("complaints:console_case", number=case.tracking_number)
+
+
+def _written_over(request, case) -> bool:
+    """True (and the draft kept) when someone else wrote on the case since the page loaded.
+
+    The officer reads what was added and sends again; the second send goes through.
+    """
+    seen = request.POST.get("seen_messages", "")
+    if not seen.isdigit() or request.POST.get("confirm") == "1":
+        return False
+    newer = queries.messages_for_staff(case)[int(seen) :]
+    other = next((m for m in newer if m.author_id != request.user.pk), None)
+    if other is None:
+        return False
+    request.session[_draft_key(case)] = request.POST.get("text", "")
+    messages.warning(
+        request,
+        _(
+            "%(who)s wrote on this case while you were writing. Read it below; your reply "
+            "was not sent and is kept in the box. Send it again if it still fits."
+        )
+        % {"who": other.author or _("The reporter")},
+    )
+    return True
 
 
 @staff_required

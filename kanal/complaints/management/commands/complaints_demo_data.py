@@ -49,6 +49,9 @@ class Command(BaseCommand):
             import time_machine
         except ImportError as exc:
             raise CommandError("Install the development extras: pip install -e '.[dev]'") from exc
+        from kanal.complaints.actions import add_starter_templates
+
+        self.stdout.write(f"starter response templates added: {add_starter_templates(actor=None)}")
         if Complaint.objects.filter(channel_reference__startswith="demo:").exists():
             self.stdout.write("demo cases: already present")
             return
