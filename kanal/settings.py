@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kanal.insights",
     "kanal.privacy",
     "kanal.console",
+    "kanal.field",
     "kanal.portal",
 ]
 
@@ -262,6 +263,13 @@ KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF = env_bool("KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF"
 # Staff login: attempts allowed per window, per account and per client address.
 KANAL_LOGIN_ATTEMPTS = int(os.environ.get("KANAL_LOGIN_ATTEMPTS", "5"))
 KANAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("KANAL_LOGIN_WINDOW_SECONDS", "900"))
+
+# Field app (/lapangan/): a phone stays signed in for this many days; after this many
+# minutes without use it asks for the second-factor code again before sending; a record
+# kept offline keeps the time it was heard if that is at most this many days ago.
+KANAL_FIELD_SESSION_DAYS = int(os.environ.get("KANAL_FIELD_SESSION_DAYS", "30"))
+KANAL_FIELD_IDLE_MINUTES = int(os.environ.get("KANAL_FIELD_IDLE_MINUTES", "30"))
+KANAL_FIELD_MAX_RECORD_AGE_DAYS = int(os.environ.get("KANAL_FIELD_MAX_RECORD_AGE_DAYS", "7"))
 
 # Uploads (case attachments, KTP images, content images): size per file, and how many
 # files one request may carry (Django's default of 100 invites abuse).

@@ -11,7 +11,12 @@ from .citizen import (  # noqa: F401
     reopen_complaint,
     verify_access_code,
 )
-from .intake import ReporterDetails, add_attachment, submit_complaint  # noqa: F401
+from .intake import (  # noqa: F401
+    ReporterDetails,
+    add_attachment,
+    submit_complaint,
+    submit_complaint_once,
+)
 from .lifecycle import (  # noqa: F401
     add_internal_note,
     close_complaint,
