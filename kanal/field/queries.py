@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -53,6 +54,32 @@ def devices_visible_to(user) -> QuerySet[DeviceSession]:
     if scope_for(user).has(Capability.MANAGE_ACCOUNTS):
         return qs
     return qs.filter(user=user)
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    device: DeviceSession
+    state: str  # "active", "expired" (login session gone or over), "signed_out", "revoked"
+
+
+def device_rows(user, limit: int = 200) -> list[DeviceRow]:
+    """The devices ``user`` may see with their state, most recently active first."""
+    devices = list(devices_visible_to(user)[:limit])
+    live = set(
+        Session.objects.filter(
+            session_key__in=[d.session_key for d in devices], expire_date__gt=timezone.now()
+        ).values_list("session_key", flat=True)
+    )
+    rows = []
+    for d in devices:
+        if d.revoked:
+            state = "revoked"
+        elif d.ended_at:
+            state = "signed_out"
+        else:
+            state = "active" if d.session_key in live else "expired"
+        rows.append(DeviceRow(device=d, state=state))
+    return rows
 
 
 def access_device(user, device_id: int) -> DeviceSession:

@@ -344,5 +344,5 @@ def devices(request):
     return render(
         request,
         "field/devices.html",
-        {"devices": queries.devices_visible_to(request.user)[:200]},
+        {"rows": queries.device_rows(request.user)},
     )
