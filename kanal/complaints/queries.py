@@ -189,9 +189,11 @@ def _search(qs: QuerySet[Complaint], text: str) -> QuerySet[Complaint]:
         vector = SearchVector("title", "description", config="indonesian")
         query = SearchQuery(text, config="indonesian", search_type="websearch")
         return qs.annotate(search=vector).filter(
-            Q(search=query) | Q(tracking_number__iexact=text.strip())
+            Q(search=query)
+            | Q(tracking_number__iexact=text.strip())
+            | Q(intake_key=text.strip().upper())  # the field app's slip number
         )
-    condition = Q(tracking_number__iexact=text.strip())
+    condition = Q(tracking_number__iexact=text.strip()) | Q(intake_key=text.strip().upper())
     for word in text.split():
         condition |= Q(title__icontains=word) | Q(description__icontains=word)
     return qs.filter(condition)

@@ -222,3 +222,11 @@ def test_two_racing_submissions_of_one_slip_make_one_case(lurah, login_verified)
         t.join()
     assert sorted(results) == [200, 201]
     assert Complaint.objects.filter(intake_key="RACEX-00001").count() == 1
+
+
+def test_the_inbox_finds_a_case_by_its_slip_number(field_client, staff_factory, login_verified):
+    number = post(field_client, "SPXXX-00007").json()["tracking_number"]
+    operator = Client()
+    login_verified(staff_factory("op.slip", [("operator", "diskominfo")]), operator)
+    page = operator.get("/console/aduan/", {"q": "spxxx-00007"}).content.decode()
+    assert number in page
