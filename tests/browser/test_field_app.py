@@ -62,10 +62,14 @@ def record(page, text, **extra):
         page.get_by_label("Nama", exact=True).fill(extra["name"])
         page.get_by_label("Telepon atau WhatsApp").fill(extra["phone"])
         page.get_by_label("Saya sudah membacakannya dan warga setuju").check()
-    page.get_by_role("button", name="Simpan").click()
     slip = page.locator("#saved-slip")
-    slip.wait_for()
-    return slip.inner_text()
+    before = slip.inner_text() if slip.is_visible() else ""
+    page.get_by_role("button", name="Simpan").click()
+    for _ in range(100):  # the panel is redrawn once IndexedDB has stored the record
+        if slip.is_visible() and slip.inner_text() != before:
+            return slip.inner_text()
+        page.wait_for_timeout(50)
+    raise AssertionError("no new slip number was shown")
 
 
 def test_lurah_records_three_complaints_offline_and_each_becomes_one_case(
@@ -110,6 +114,7 @@ def test_lurah_records_three_complaints_offline_and_each_becomes_one_case(
     # Reload with no connection: the worker serves the app, IndexedDB still holds all three.
     page.reload()
     items = page.locator("#record-list li")
+    items.nth(2).wait_for()  # the list is drawn from IndexedDB after the page loads
     assert items.count() == 3
     for slip in slips:
         item = page.locator(f'#record-list li[data-slip="{slip}"]')
