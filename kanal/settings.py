@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kanal.insights",
     "kanal.privacy",
     "kanal.console",
+    "kanal.field",
     "kanal.portal",
 ]
 
@@ -403,6 +404,13 @@ KANAL_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("KANAL_LOGIN_MAX_DELAY_SECOND
 KANAL_KNOWN_DEVICE_DAYS = int(os.environ.get("KANAL_KNOWN_DEVICE_DAYS", "90"))
 # Most rows one export of the console's inbox may hold.
 KANAL_EXPORT_MAX_ROWS = int(os.environ.get("KANAL_EXPORT_MAX_ROWS", "10000"))
+
+# Field app (/lapangan/): a phone stays signed in for this many days; after this many
+# minutes without use it asks for the second-factor code again before sending; a record
+# kept offline keeps the time it was heard if that is at most this many days ago.
+KANAL_FIELD_SESSION_DAYS = int(os.environ.get("KANAL_FIELD_SESSION_DAYS", "30"))
+KANAL_FIELD_IDLE_MINUTES = int(os.environ.get("KANAL_FIELD_IDLE_MINUTES", "30"))
+KANAL_FIELD_MAX_RECORD_AGE_DAYS = int(os.environ.get("KANAL_FIELD_MAX_RECORD_AGE_DAYS", "7"))
 
 # Uploads (case attachments, KTP images, content images): size per file, and how many
 # files one request may carry (Django's default of 100 invites abuse).

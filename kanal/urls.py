@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("kanal.channels.urls")),
     path("", include("kanal.api.urls")),
     path("", include("kanal.privacy.urls")),
+    path("", include("kanal.field.urls")),
     path("", include("kanal.portal.urls")),
 ]

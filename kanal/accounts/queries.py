@@ -37,3 +37,36 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 
 def pending_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+
+
+def area_office_kinds(user) -> frozenset[str]:
+    """The unit kinds ("kelurahan", "kecamatan") of the area offices ``user`` works in."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(user=user, role="area_officer").values_list(
+            "unit__kind", flat=True
+        )
+    )
+
+
+def home_kelurahan_code(user) -> str:
+    """The kelurahan an area officer serves ('' for a camat or anyone else)."""
+    if not user or not user.is_authenticated:
+        return ""
+    codes = Membership.objects.filter(
+        user=user, role="area_officer", unit__kelurahan__isnull=False
+    ).values_list("unit__kelurahan__code", flat=True)
+    return next(iter(codes), "")
+
+
+def home_kecamatan_code(user) -> str:
+    """The kecamatan an area officer serves (the camat's own, or the lurah's kecamatan)."""
+    if not user or not user.is_authenticated:
+        return ""
+    for kec, kel_kec in Membership.objects.filter(user=user, role="area_officer").values_list(
+        "unit__kecamatan__code", "unit__kelurahan__kecamatan__code"
+    ):
+        if kec or kel_kec:
+            return kec or kel_kec
+    return ""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kanal.directory.queries import active_categories
 
-from . import queries
+from . import queries, rules
 from .models import Channel, ContactPreference, Kind
 
 CONSENT_TEXT = _(
@@ -143,37 +143,44 @@ class ReportForm(forms.Form):
 
 
 class StaffEntryForm(ReportForm):
-    """A case heard in person or by phone, entered by staff (fast, works on a phone)."""
+    """A case heard in person or by phone, entered by staff (fast, works on a phone).
+
+    ``default_channel`` presets the channel from the officer's role (see
+    ``rules.default_staff_channel``). Unlike the public form, "no contact" keeps a name
+    the reporter gave: the case is recorded with that name and their wish not to be
+    contacted, and their consent to keep the name is still asked.
+    """
 
     channel = forms.ChoiceField(
         label=_("How did the report reach you?"),
-        choices=[
-            (c, label)
-            for c, label in Channel.choices
-            if c
-            in {
-                "phone",
-                "walk_in",
-                "area_office",
-                "field_visit",
-                "ppid_desk",
-                "email",
-                "sms",
-                "lapor",
-            }
-        ],
+        choices=[(c, label) for c, label in Channel.choices if c in rules.STAFF_CHANNELS],
     )
 
     field_order = ["channel", "kind", "title", "description"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, default_channel: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_preference"].initial = ContactPreference.NONE
+        if default_channel:
+            self.fields["channel"].initial = default_channel
         self.fields["consent"].label = _(
             "The reporter agreed that the city processes their "
             "contact details for this report (UU PDP)."
         )
         del self.fields["website"]
+
+    def clean(self):
+        given = {f: self.cleaned_data.get(f, "") for f in ("name", "phone", "email")}
+        data = super().clean()
+        if data.get("contact_preference") == ContactPreference.NONE:
+            # Keep the name (and any number) the reporter gave; only contact is refused.
+            data.update(given)
+            if any(given.values()) and not data.get("consent"):
+                self.add_error(
+                    "consent",
+                    _("Tick the box when the reporter agreed, or leave the name and number empty."),
+                )
+        return data
 
     @property
     def is_spam(self) -> bool:

@@ -42,7 +42,10 @@ class Channel(models.TextChoices):
     PPID_DESK = "ppid_desk", _("PPID desk")
     PHONE = "phone", _("Phone call")
     WALK_IN = "walk_in", _("Walk-in")
-    AREA_OFFICE = "area_office", _("Lurah or camat")
+    # Heard in person by the head of a kelurahan or kecamatan (split so that the
+    # dashboard can tell them apart; rows from before were migrated by who entered them).
+    LURAH = "lurah", _("Lurah")
+    CAMAT = "camat", _("Camat")
     FIELD_VISIT = "field_visit", _("Mayor's field visit")
     API = "api", _("Partner API")
 
@@ -109,6 +112,11 @@ class Complaint(TimeStampedModel):
     address = models.CharField(_("address or landmark"), max_length=300, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     channel_reference = models.CharField(max_length=200, blank=True)
+    # The key a device chose before sending (the field app's slip number): unique, so a
+    # resent, double-tapped or interrupted submission never makes a second case.
+    intake_key = models.CharField(
+        _("slip number"), max_length=40, null=True, blank=True, unique=True, editable=False
+    )
     reporter = models.ForeignKey(
         Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )

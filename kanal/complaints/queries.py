@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kanal.accounts.queries import scope_for
+from kanal.accounts.queries import area_office_kinds, scope_for
 from kanal.accounts.rules import Capability, StaffScope
 from kanal.audit.queries import history_of
 from kanal.core.queries import working_calendar
@@ -214,9 +214,14 @@ def _search(qs: QuerySet[Complaint], text: str, reporter_ids=()) -> QuerySet[Com
         vector = SearchVector("title", "description", config="indonesian")
         query = SearchQuery(text, config="indonesian", search_type="websearch")
         return qs.annotate(search=vector).filter(
-            Q(search=query) | Q(tracking_number__iexact=text.strip()) | by_reporter
+            Q(search=query)
+            | Q(tracking_number__iexact=text.strip())
+            | Q(intake_key=text.strip().upper())  # the field app's slip number
+            | by_reporter
         )
-    condition = Q(tracking_number__iexact=text.strip()) | by_reporter
+    condition = (
+        Q(tracking_number__iexact=text.strip()) | Q(intake_key=text.strip().upper()) | by_reporter
+    )
     for word in text.split():
         condition |= Q(title__icontains=word) | Q(description__icontains=word)
     return qs.filter(condition)
@@ -453,3 +458,11 @@ def form_choice_rows() -> dict[str, list]:
 def forget_form_choice_rows(**_signal_kwargs) -> None:
     """Drop the cached lists once the current transaction commits (a signal receiver)."""
     transaction.on_commit(lambda: cache.delete(CHOICES_CACHE_KEY))
+
+
+def default_staff_channel(user, *, on_field_visit: bool = False) -> str:
+    """The channel preset when ``user`` records a case by hand (see rules.default_staff_channel)."""
+    scope = scope_for(user)
+    return rules.default_staff_channel(
+        scope.roles, area_office_kinds(user), on_field_visit=on_field_visit
+    )

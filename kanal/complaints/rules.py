@@ -114,7 +114,7 @@ ACTION_CAPABILITY: dict[Action, str] = {
 # online: the "heard in person" figure of the leadership dashboard. Names of
 # ``models.Channel`` members; when a channel is split or added, update this set only.
 HEARD_IN_PERSON_CHANNELS = frozenset(
-    {"walk_in", "phone", "ppid_desk", "area_office", "lurah", "camat", "field_visit"}
+    {"walk_in", "phone", "ppid_desk", "lurah", "camat", "field_visit"}
 )
 
 
@@ -437,3 +437,41 @@ def describe_event(action: str, data: dict, unit_names: dict[str, str]) -> str:
         if sentence
         else gettext("Recorded: %(what)s.") % {"what": name.replace("_", " ")}
     )
+
+
+# --- staff entry: the channel a case heard in person most likely came through ---------
+
+# Channels a staff member may choose when recording a case by hand.
+STAFF_CHANNELS = (
+    "lurah",
+    "camat",
+    "field_visit",
+    "walk_in",
+    "phone",
+    "ppid_desk",
+    "email",
+    "sms",
+    "lapor",
+)
+
+
+def default_staff_channel(
+    roles: frozenset[str], area_office_kinds: frozenset[str], *, on_field_visit: bool = False
+) -> str:
+    """The channel preset on a staff member's entry form, from who they are and where.
+
+    ``area_office_kinds`` are the unit kinds ("kelurahan", "kecamatan") of the area
+    offices the person belongs to. A visit in progress wins (the complaint was heard on
+    the mayor's field visit); a lurah hears complaints as lurah, a camat as camat; a PPID
+    officer at the PPID desk; everyone else most often by phone.
+    """
+    if on_field_visit:
+        return "field_visit"
+    if "area_officer" in roles:
+        if "kelurahan" in area_office_kinds:
+            return "lurah"
+        if "kecamatan" in area_office_kinds:
+            return "camat"
+    if "ppid_officer" in roles:
+        return "ppid_desk"
+    return "phone"

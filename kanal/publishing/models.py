@@ -286,6 +286,10 @@ class FieldVisit(TimeStampedModel):
     report = models.TextField(_("report"), blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+    # Complaints heard during the visit (recorded in the field app with the visit as context).
+    complaints = models.ManyToManyField(
+        "complaints.Complaint", blank=True, related_name="field_visits", editable=False
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +16,7 @@ from django.utils import timezone
 from kanal.accounts.queries import scope_for
 from kanal.accounts.rules import Capability
 from kanal.audit.models import AuditEvent
+from kanal.complaints.queries import complaints_visible_to
 
 from . import rules
 from .models import (
@@ -207,3 +209,51 @@ def talking_point_choices() -> QuerySet[ContentItem]:
     return ContentItem.objects.filter(
         kind__in=[ContentKind.ANNOUNCEMENT, ContentKind.PRIORITY_PROGRAM]
     ).exclude(state=ContentState.WITHDRAWN)
+
+
+def visits_on(day: date) -> QuerySet[FieldVisit]:
+    """Visits planned for ``day``: the contexts a field officer can record complaints in."""
+    return FieldVisit.objects.filter(date=day).select_related("kelurahan").order_by("id")
+
+
+@dataclass(frozen=True)
+class VisitCase:
+    tracking_number: str
+    state: str
+    state_label: str
+    kelurahan: str
+    received_at: datetime
+    may_open: bool  # the viewer may open the case page (it is in their scope)
+
+
+def visit_cases(user, visit: FieldVisit) -> list[VisitCase]:
+    """The complaints heard during ``visit`` with their states, oldest first.
+
+    No reporter's text is shown here (editors see the visit, not necessarily the case);
+    ``may_open`` says whether the viewer may follow the link to the case.
+    """
+    cases = list(visit.complaints.select_related("kelurahan").order_by("received_at", "id"))
+    visible = set(
+        complaints_visible_to(user)
+        .filter(pk__in=[c.pk for c in cases])
+        .values_list("pk", flat=True)
+    )
+    return [
+        VisitCase(
+            tracking_number=c.tracking_number,
+            state=c.state,
+            state_label=c.get_state_display(),
+            kelurahan=c.kelurahan.name if c.kelurahan else "",
+            received_at=c.received_at,
+            may_open=c.pk in visible,
+        )
+        for c in cases
+    ]
+
+
+def visit_case_counts(cases: list[VisitCase]) -> list[tuple[str, int]]:
+    """How many of the visit's complaints are in each state, most first."""
+    counts: dict[str, int] = {}
+    for case in cases:
+        counts[case.state_label] = counts.get(case.state_label, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

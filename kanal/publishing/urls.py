@@ -70,4 +70,9 @@ urlpatterns = [
         console.visit_detail,
         name="console_visit",
     ),
+    path(
+        "console/publishing/kunjungan/<int:visit_id>/laporan/",
+        console.visit_report,
+        name="console_visit_report",
+    ),
 ]

@@ -104,7 +104,7 @@ class CaseDetail(CaseOut):
     messages: list[MessageOut]
 
 
-StaffChannel = Literal["phone", "walk_in", "area_office", "field_visit", "ppid_desk", "api"]
+StaffChannel = Literal["phone", "walk_in", "lurah", "camat", "field_visit", "ppid_desk", "api"]
 CaseKind = Literal["pengaduan", "aspirasi", "permintaan_informasi"]
 
 

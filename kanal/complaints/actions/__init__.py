@@ -16,6 +16,7 @@ from .intake import (  # noqa: F401
     add_attachment,
     publish_attachment,
     submit_complaint,
+    submit_complaint_once,
 )
 from .lifecycle import (  # noqa: F401
     add_internal_note,

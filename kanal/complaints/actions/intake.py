@@ -68,6 +68,7 @@ def submit_complaint(
     channel_reference: str = "",
     files: list[tuple[str, bytes]] = (),
     received_at=None,
+    intake_key: str | None = None,
 ) -> Complaint:
     """Register a new case in state ``diterima`` with its tracking number and verify clock.
 
@@ -110,6 +111,7 @@ def submit_complaint(
         entered_by=entered_by,
         is_oversight=bool(category and category.code == "pengawasan"),
         received_at=received_at,
+        intake_key=intake_key or None,
     )
     start_clock(case, "diterima", timezone.localdate(received_at))
     case.ceiling_date = rules.ceiling_date(timezone.localdate(received_at), deadlines())
@@ -145,6 +147,32 @@ def submit_complaint(
         % {"number": case.tracking_number, "site": settings.KANAL_PUBLIC_URL},
     )
     return case
+
+
+def submit_complaint_once(*, intake_key: str, entered_by, **fields) -> tuple[Complaint, bool]:
+    """``submit_complaint`` at most once per ``intake_key``; returns (case, created now).
+
+    A device chooses the key before its first attempt and sends the same key on every
+    retry, so a resend after a lost answer, a double tap or two racing requests all end
+    at one case. The key is unique in the database: of two concurrent inserts one fails
+    and then finds the other's case. A key already used by another staff member is
+    refused (``PermissionError``) rather than revealing their case.
+    """
+    existing = Complaint.objects.filter(intake_key=intake_key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return (
+                    submit_complaint(intake_key=intake_key, entered_by=entered_by, **fields),
+                    True,
+                )
+        except IntegrityError:
+            existing = Complaint.objects.filter(intake_key=intake_key).first()
+            if existing is None:
+                raise
+    if existing.entered_by_id != getattr(entered_by, "pk", None):
+        raise PermissionError("this key belongs to another staff member's case")
+    return existing, False
 
 
 def _store_attachment(case: Complaint, clean: CleanFile) -> Attachment:

@@ -200,11 +200,42 @@ def test_staff_record_a_case_heard_on_a_field_visit(
 ):
     lurah = staff_factory("lurah", [("area_officer", "kel-18-71-01-1003")])
     login_verified(lurah)
-    data = VALID | {"channel": "field_visit", "contact_preference": "none", "consent": ""}
+    data = VALID | {"channel": "field_visit", "contact_preference": "none"}
     response = client.post(reverse("complaints:new_case"), data)
     case = Complaint.objects.get()
     assert response.url == reverse("complaints:console_case", args=[case.tracking_number])
     assert case.channel == "field_visit" and case.entered_by == lurah
+    # "No contact" keeps the name the reporter gave and records that they want no contact.
+    assert case.reporter.name == "Rina" and case.reporter.contact_preference == "none"
+    assert not CitizenNotice.objects.filter(complaint=case).exists()
+
+
+def test_a_name_with_no_contact_needs_the_reporters_consent(
+    client, reference_data, staff_factory, login_verified
+):
+    login_verified(staff_factory("lurah", [("area_officer", "kel-18-71-01-1003")]))
+    data = VALID | {"channel": "lurah", "contact_preference": "none", "consent": ""}
+    response = client.post(reverse("complaints:new_case"), data)
+    assert response.status_code == 400 and "error-summary" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "roles", "channel"),
+    [
+        ("lurah", [("area_officer", "kel-18-71-01-1003")], "lurah"),
+        ("camat", [("area_officer", "kec-18-71-01")], "camat"),
+        ("ppid", [("ppid_officer", "diskominfo")], "ppid_desk"),
+        ("operator", [("operator", "diskominfo")], "phone"),
+    ],
+)
+def test_the_staff_form_presets_the_channel_from_the_role(
+    client, reference_data, staff_factory, login_verified, username, roles, channel
+):
+    login_verified(staff_factory(username, roles))
+    page = client.get(reverse("complaints:new_case")).content.decode()
+    assert re.search(rf'<option value="{channel}" selected>', page)
+    assert 'value="email" selected' not in page
 
 
 def test_console_needs_the_second_factor(reference_data, staff_factory):

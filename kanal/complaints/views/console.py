@@ -102,7 +102,11 @@ def new_case(request):
     """A case heard by phone, at a desk, by a lurah or camat, or on a field visit."""
     if not scope_for(request.user).has(Capability.RECORD_CASES):
         raise PermissionDenied
-    form = StaffEntryForm(request.POST or None, request.FILES or None)
+    form = StaffEntryForm(
+        request.POST or None,
+        request.FILES or None,
+        default_channel=queries.default_staff_channel(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = actions.submit_complaint(

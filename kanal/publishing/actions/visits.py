@@ -45,3 +45,20 @@ def report_field_visit(actor, visit: FieldVisit, report: str) -> FieldVisit:
     visit.save()
     audit.record("field_visit.reported", actor=actor, obj=visit, data={})
     return visit
+
+
+@transaction.atomic
+def link_complaint_to_visit(actor, visit: FieldVisit, complaint) -> None:
+    """Record that ``complaint`` was heard during ``visit`` (idempotent: linking twice is once).
+
+    Called by the field app in the same transaction that records the case.
+    """
+    if visit.complaints.filter(pk=complaint.pk).exists():
+        return
+    visit.complaints.add(complaint)
+    audit.record(
+        "field_visit.complaint_linked",
+        actor=actor,
+        obj=visit,
+        data={"complaint": complaint.tracking_number},
+    )

@@ -315,8 +315,32 @@ def visit_detail(request, visit_id):
         visits.report_field_visit(request.user, visit, form.cleaned_data["report"])
         messages.success(request, _("Report saved."))
         return redirect("publishing:console_visit", visit.pk)
+    cases = queries.visit_cases(request.user, visit)
     return render(
         request,
         "publishing/console/visit_detail.html",
-        {"visit": visit, "form": form, "points": visit.talking_points.all()},
+        {
+            "visit": visit,
+            "form": form,
+            "points": visit.talking_points.all(),
+            "cases": cases,
+            "case_counts": queries.visit_case_counts(cases),
+        },
+    )
+
+
+@editor_required
+def visit_report(request, visit_id):
+    """The visit's report as one printable page: plan, report text, complaints heard."""
+    visit = queries.access_visit(request.user, visit_id)
+    cases = queries.visit_cases(request.user, visit)
+    return render(
+        request,
+        "publishing/console/visit_report.html",
+        {
+            "visit": visit,
+            "points": visit.talking_points.all(),
+            "cases": cases,
+            "case_counts": queries.visit_case_counts(cases),
+        },
     )

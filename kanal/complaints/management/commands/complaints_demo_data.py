@@ -29,7 +29,7 @@ CHANNEL_OF_STYLE = {
     "ig": "instagram",
     "email": "email",
     "form": "web",
-    "lurah": "area_office",
+    "lurah": "lurah",
     "telepon": "phone",
     "kunjungan": "field_visit",
 }
