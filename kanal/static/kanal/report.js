@@ -72,7 +72,9 @@
   var status = document.getElementById("map-status");
   var nearbyBox = document.getElementById("map-nearby");
 
-  var map = L.map(mapEl, { center: [-5.41, 105.26], zoom: 12, attributionControl: !!form.dataset.tiles });
+  var map = L.map(mapEl, {
+    center: [-5.41, 105.26], zoom: 12, zoomSnap: 0.25, attributionControl: !!form.dataset.tiles
+  });
   mapEl._kanalMap = map;  // for the browser tests, which click real pixels
   if (form.dataset.tiles) {
     L.tileLayer(form.dataset.tiles, { maxZoom: 19, attribution: form.dataset.attribution || "" }).addTo(map);
@@ -84,12 +86,14 @@
         interactive: false,
         style: { color: "#0b3f73", weight: 1, fillColor: "#d2e3f3", fillOpacity: form.dataset.tiles ? 0.05 : 0.5 }
       }).addTo(map);
-      if (!marker) map.fitBounds(layer.getBounds());
+      if (!marker) map.fitBounds(layer.getBounds(), { padding: [4, 4] });
       mapEl.dataset.ready = "1";
     });
 
   var marker = null;
-  function place(latlng, fromList) {
+  function place(latlng) {
+    // The first pin zooms in, so that a second tap can put it exactly on the spot.
+    if (!marker && map.getZoom() < 14) map.setView(latlng, 15);
     lat.value = latlng.lat.toFixed(6);
     lng.value = latlng.lng.toFixed(6);
     if (marker) marker.setLatLng(latlng);
@@ -115,6 +119,7 @@
         if (different) {
           // With the map the list shows before sending: "mine is different" just goes on.
           different.type = "button";
+          different.textContent = t.goOn;
           different.addEventListener("click", function () {
             var flag = document.createElement("input");
             flag.type = "hidden"; flag.name = "different"; flag.value = "1";
