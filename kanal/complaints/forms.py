@@ -246,7 +246,7 @@ class ContactForm(forms.Form):
         label=_("Your WhatsApp number or e-mail address"),
         max_length=200,
         help_text=_("The one you gave with your reports, for example 0812 3456 7890"),
-        widget=forms.TextInput(attrs={"autocomplete": "email tel"}),
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
     )
 
     def clean_contact(self):

@@ -181,7 +181,11 @@ def _render_form(request, form, status=200, nearby=()):
         {
             "form": form,
             "nearby": nearby,
-            "started": signing.dumps(time.time(), salt=FORM_STAMP_SALT),
+            # A form shown again (an error, the nearby reports) keeps its first stamp:
+            # the time trap measures the person's time with the whole form.
+            "started": request.POST.get("started")
+            if _form_age(request) is not None
+            else signing.dumps(time.time(), salt=FORM_STAMP_SALT),
             "map": {
                 "tiles": settings.KANAL_MAP_TILE_URL,
                 "attribution": settings.KANAL_MAP_TILE_ATTRIBUTION,
