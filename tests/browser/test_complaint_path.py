@@ -51,6 +51,7 @@ def test_report_to_rated_answer(live_server, browser, page, axe_check, reference
     page.get_by_label("Nama Anda").fill("Rina")
     page.get_by_label("Alamat email").fill("rina@example.com")
     page.get_by_label(re.compile("Saya setuju")).check()
+    page.wait_for_timeout(3500)  # a person takes longer than the form's time trap (3 s)
     page.get_by_role("button", name="Kirim laporan").press("Enter")
     page.wait_for_url("**/lapor/terkirim/**")
     number = page.locator(".tracking-number").inner_text().strip()
