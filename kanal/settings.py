@@ -6,6 +6,7 @@ installed. Production sets ``KANAL_DEBUG=0``, ``KANAL_SECRET_KEY``, ``DATABASE_U
 """
 
 import json
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -246,6 +247,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "kanal" / "static"]
+# Leaflet's files come from the django-leaflet package (static/leaflet/...), served by
+# Kanal itself. The package is not an installed app: its app needs GDAL, its files don't.
+if _leaflet := importlib.util.find_spec("leaflet"):
+    STATICFILES_DIRS.append(Path(_leaflet.submodule_search_locations[0]) / "static")
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
@@ -386,7 +391,6 @@ KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF = env_bool("KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF"
 KANAL_LOGIN_ATTEMPTS = int(os.environ.get("KANAL_LOGIN_ATTEMPTS", "5"))
 KANAL_LOGIN_WINDOW_SECONDS = int(os.environ.get("KANAL_LOGIN_WINDOW_SECONDS", "900"))
 # The public report form: reports per client address per hour.
-KANAL_REPORTS_PER_HOUR = env_int("KANAL_REPORTS_PER_HOUR", 10)
 # Case deadlines: overrides of kanal.complaints.rules.DEFAULT_DEADLINES, as JSON
 # (e.g. {"follow_up_working_days": 7}).
 KANAL_COMPLAINT_DEADLINES = env_json("KANAL_COMPLAINT_DEADLINES", {})
@@ -422,6 +426,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 # Public base address (links in notices, captions and feeds).
 KANAL_PUBLIC_BASE_URL = os.environ.get("KANAL_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 KANAL_PUBLIC_URL = KANAL_PUBLIC_BASE_URL
+
+# The citizen's side (issue 18). Map tiles: a URL template such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png (its origin must also be in
+# KANAL_MAP_TILE_ORIGINS); empty draws the kelurahan boundaries from the region data.
+KANAL_MAP_TILE_URL = os.environ.get("KANAL_MAP_TILE_URL", "")
+KANAL_MAP_TILE_ATTRIBUTION = os.environ.get("KANAL_MAP_TILE_ATTRIBUTION", "")
+# Reports before submitting: same topic within this distance or the same kelurahan.
+KANAL_NEARBY_DAYS = int(os.environ.get("KANAL_NEARBY_DAYS", "30"))
+KANAL_NEARBY_METRES = int(os.environ.get("KANAL_NEARBY_METRES", "500"))
+# Public form limits, fair to shared (CGNAT) addresses: per device (a signed cookie),
+# a higher ceiling per address, and the old per-address limit for clients without the
+# device cookie or the form's time stamp. A form sent faster than the time trap is a bot.
+KANAL_REPORTS_PER_DEVICE_PER_HOUR = int(os.environ.get("KANAL_REPORTS_PER_DEVICE_PER_HOUR", "10"))
+KANAL_REPORTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("KANAL_REPORTS_PER_ADDRESS_PER_HOUR", "60"))
+KANAL_REPORTS_PER_HOUR = int(os.environ.get("KANAL_REPORTS_PER_HOUR", "10"))
+KANAL_REPORT_MIN_SECONDS = int(os.environ.get("KANAL_REPORT_MIN_SECONDS", "3"))
+# "My reports": how long a device stays signed in after the one-time code.
+KANAL_CITIZEN_SESSION_DAYS = int(os.environ.get("KANAL_CITIZEN_SESSION_DAYS", "30"))
 
 # PPID (UU 14/2008). The notice clock starts at "receipt" (Pasal 22(7)) or "complete"
 # (local practice; the reference marks it a guess, so it is a setting).

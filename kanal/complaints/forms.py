@@ -48,14 +48,24 @@ class ReportForm(forms.Form):
     )
     title = forms.CharField(
         label=_("Short title"),
+        min_length=5,
         max_length=200,
         help_text=_("For example: Street light off on Jl. Teuku Umar"),
+        error_messages={
+            "required": _("Write a short title."),
+            "min_length": _("Write a title of at least 5 characters."),
+        },
     )
     description = forms.CharField(
         label=_("What happened?"),
+        min_length=15,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Where, since when, and what you would like the city to do."),
+        error_messages={
+            "required": _("Say what happened."),
+            "min_length": _("Say a little more (at least 15 characters): what, where, since when."),
+        },
     )
     category = forms.ChoiceField(label=_("Topic"), required=False)
     kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
@@ -99,10 +109,16 @@ class ReportForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     is_anonymous = forms.BooleanField(
-        label=_("Hide my identity from everyone except the complaint officers"),
+        label=_("Keep my identity secret (rahasia)"),
+        help_text=_(
+            "Only the complaint officers see your name and contact. The unit that handles "
+            "the report and the public do not. Untick only if the unit may contact you directly."
+        ),
         required=False,
+        initial=True,
     )
     consent = forms.BooleanField(label=CONSENT_TEXT, required=False)
+    consent.summary_label = _("Consent")  # the error summary names it in one word
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by simple bots.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
@@ -114,9 +130,18 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         preference = data.get("contact_preference")
-        if preference == ContactPreference.WHATSAPP and not data.get("phone"):
+        if (
+            preference == ContactPreference.WHATSAPP
+            and not data.get("phone")
+            and "phone" not in self.errors
+        ):
             self.add_error("phone", _("Enter your WhatsApp number, or choose another way."))
-        if preference == ContactPreference.EMAIL and not data.get("email"):
+        # An address already refused as invalid keeps that one error (one error per field).
+        if (
+            preference == ContactPreference.EMAIL
+            and not data.get("email")
+            and "email" not in self.errors
+        ):
             self.add_error("email", _("Enter your e-mail address, or choose another way."))
         gives_personal_data = any(data.get(f) for f in ("name", "phone", "email"))
         if preference != ContactPreference.NONE and gives_personal_data and not data.get("consent"):
@@ -126,8 +151,12 @@ class ReportForm(forms.Form):
         return data
 
     def clean_photo(self):
-        """Refuse an oversized file before anything reads it into memory."""
-        from kanal.core.uploads import max_upload_bytes
+        """Refuse an oversized file or a type we do not take on the first submit.
+
+        The type is read from the content (not the name); the full check and cleaning
+        happen when the case is stored.
+        """
+        from kanal.core.uploads import max_upload_bytes, sniff
 
         photo = self.cleaned_data.get("photo")
         if photo and photo.size > max_upload_bytes():
@@ -135,6 +164,13 @@ class ReportForm(forms.Form):
                 _("The file is larger than %(mb)d MB. Send a smaller photo or document.")
                 % {"mb": max_upload_bytes() // (1024 * 1024)}
             )
+        if photo:
+            head = photo.read(4096)
+            photo.seek(0)
+            if not sniff(head):
+                raise forms.ValidationError(
+                    _("This file type is not accepted. Send a photo (JPEG or PNG) or a PDF.")
+                )
         return photo
 
     @property
@@ -205,6 +241,44 @@ class CodeForm(forms.Form):
         error_messages={"invalid": _("Enter the six digits we sent you.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class FollowupKeyForm(forms.Form):
+    key = forms.CharField(
+        label=_("Follow-up key"),
+        max_length=40,
+        help_text=_("The key shown when you sent the report, for example 7KQ2-M9XD-4TRA-P0ZE"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ContactForm(forms.Form):
+    """The phone number or e-mail address a citizen proves for "my reports"."""
+
+    contact = forms.CharField(
+        label=_("Your WhatsApp number or e-mail address"),
+        max_length=200,
+        help_text=_("The one you gave with your reports, for example 0812 3456 7890"),
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_contact(self):
+        from .rules import normalise_contact
+
+        value = normalise_contact(self.cleaned_data["contact"])
+        if not value:
+            raise forms.ValidationError(
+                _("Enter a phone number like 0812 3456 7890 or an e-mail address.")
+            )
+        return value
+
+
+class PointForm(forms.Form):
+    """A point on the map (and the topic chosen so far), for the nearby reports."""
+
+    lat = forms.FloatField(min_value=-11.5, max_value=6.5)
+    lng = forms.FloatField(min_value=94.5, max_value=141.5)
+    category = forms.CharField(required=False, max_length=100)
 
 
 class ReplyForm(forms.Form):

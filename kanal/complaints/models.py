@@ -182,6 +182,8 @@ class Complaint(TimeStampedModel):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # A fully anonymous reporter's private follow-up key (only its hash is kept).
+    followup_key_hash = models.CharField(max_length=128, blank=True)
 
     class Meta:
         ordering = ["due_date", "received_at"]
@@ -249,6 +251,8 @@ class CaseMessage(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # A reply an operator approved for the public case page (and for its followers).
+    is_public = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -268,7 +272,10 @@ class CitizenNotice(models.Model):
     """An update to a reporter, recorded before it is sent and marked after (the outbox)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notices")
-    reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="notices")
+    # Empty for a notice to a follower of the case, who is not its reporter.
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
     channel = models.CharField(max_length=20)
     address = models.CharField(max_length=200)
     subject = models.CharField(max_length=200)
@@ -353,3 +360,55 @@ class ResponseTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Follower(models.Model):
+    """Someone who follows a public case by e-mail or WhatsApp, or supports it.
+
+    A supporter ("this is my problem too") is counted on the case instead of filing a
+    duplicate; a supporter who gave no contact is counted but never written to. Every
+    follower can stop with the one-click ``unsubscribe_token`` in each message.
+    """
+
+    class Via(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        NONE = "none", _("No messages")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="followers")
+    via = models.CharField(max_length=10, choices=Via.choices)
+    address = models.CharField(max_length=200, blank=True)
+    is_supporter = models.BooleanField(default=False)
+    unsubscribe_token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "via", "address"],
+                condition=~models.Q(address=""),
+                name="one_follower_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} follower {self.pk}"
+
+
+class ContactCode(models.Model):
+    """A one-time code sent to a phone or e-mail to open "my reports" on one device.
+
+    ``contact`` is the normalised phone (62...) or lower-case e-mail; only the code's
+    hash is kept. The code is sent through the contact's most recent case's notice.
+    """
+
+    contact = models.CharField(max_length=200, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"code for {self.contact[:4]}…"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -466,3 +467,121 @@ def default_staff_channel(user, *, on_field_visit: bool = False) -> str:
     return rules.default_staff_channel(
         scope.roles, area_office_kinds(user), on_field_visit=on_field_visit
     )
+
+
+# --- the citizen's side --------------------------------------------------------------------
+
+
+def public_updates(case: Complaint) -> QuerySet[CaseMessage]:
+    """Replies an operator approved for the public case page (never notes or own words)."""
+    return case.messages.filter(kind=MessageKind.PUBLIC_REPLY, is_public=True)
+
+
+def public_photos(case: Complaint):
+    """Images an operator approved for the public (faces and plates are their call)."""
+    return case.attachments.filter(is_public=True, content_type__startswith="image/")
+
+
+def public_photo(case: Complaint, attachment_id: int):
+    """One approved image of a public case, or Http404."""
+    photo = public_photos(case).filter(pk=attachment_id).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def supporters_count(case: Complaint) -> int:
+    """People who said "this is my problem too" (they count even if they stopped following)."""
+    return case.followers.filter(is_supporter=True).count()
+
+
+def followers_to_notify(case: Complaint):
+    """Followers who asked for messages and have not unsubscribed."""
+    return case.followers.filter(unsubscribed_at__isnull=True).exclude(via="none")
+
+
+def nearby_reports(
+    *,
+    lat: float | None = None,
+    lng: float | None = None,
+    kelurahan_code: str = "",
+    category_code: str = "",
+    limit: int = 5,
+) -> list[Complaint]:
+    """Public, recent reports of the same topic near the point or in the same kelurahan.
+
+    Only cases an operator made public are offered (nothing private leaks to a stranger),
+    received in the last KANAL_NEARBY_DAYS, still open or answered. Within
+    KANAL_NEARBY_METRES of the point, or in the kelurahan; nearest (then newest) first.
+    Each case carries ``distance`` in metres (None without a point).
+    """
+    if lat is None and not kelurahan_code:
+        return []
+    since = timezone.now() - timedelta(days=settings.KANAL_NEARBY_DAYS)
+    qs = public_complaints().filter(
+        received_at__gte=since, state__in=PUBLIC_STATES - {"bukan_wewenang", "ditutup"}
+    )
+    if category_code:
+        qs = qs.filter(Q(category__code=category_code) | Q(category__parent__code=category_code))
+    where = Q(kelurahan__code=kelurahan_code) if kelurahan_code else Q(pk__in=[])
+    if lat is not None and lng is not None:
+        # A box of the radius first (one degree of latitude is about 111 km), then the
+        # exact distance below.
+        d = settings.KANAL_NEARBY_METRES / 111_000
+        where |= Q(lat__range=(lat - d, lat + d), lng__range=(lng - d * 1.01, lng + d * 1.01))
+    found = []
+    for case in qs.filter(where).select_related("kelurahan").order_by("-received_at")[:50]:
+        case.distance = None
+        if lat is not None and lng is not None and case.lat is not None:
+            case.distance = rules.distance_metres(lat, lng, case.lat, case.lng)
+            if case.distance > settings.KANAL_NEARBY_METRES and (
+                not case.kelurahan or case.kelurahan.code != kelurahan_code
+            ):
+                continue
+        found.append(case)
+    found.sort(key=lambda c: (c.distance is None, c.distance or 0))
+    return found[:limit]
+
+
+def reporters_with_contact(contact: str):
+    """Reporter rows whose phone or e-mail is ``contact`` (normalised), from any channel.
+
+    Phones are stored as typed (0812…, +62 812…, 62812…), so candidates are found by
+    their last four digits and compared normalised.
+    """
+    from .models import Reporter
+
+    if "@" in contact:
+        return Reporter.objects.filter(email__iexact=contact)
+    candidates = Reporter.objects.filter(phone__endswith=contact[-4:]).only("pk", "phone")
+    ids = [r.pk for r in candidates if rules.normalise_phone(r.phone) == contact]
+    return Reporter.objects.filter(pk__in=ids)
+
+
+def cases_for_contact(contact: str) -> QuerySet[Complaint]:
+    """Every case reported with this phone or e-mail, from every channel, newest first."""
+    return (
+        Complaint.objects.filter(reporter__in=reporters_with_contact(contact))
+        .select_related("unit", "category")
+        .order_by("-received_at")
+    )
+
+
+def map_areas_geojson() -> dict:
+    """The kelurahan boundaries as one GeoJSON FeatureCollection (cached for an hour)."""
+    data = cache.get("complaints:map_areas")
+    if data is None:
+        rows = (
+            Kelurahan.objects.exclude(boundary=None)
+            .order_by("code")
+            .values_list("code", "name", "boundary")
+        )
+        data = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"code": c, "name": n}, "geometry": b}
+                for c, n, b in rows
+            ],
+        }
+        cache.set("complaints:map_areas", data, 3600)
+    return data

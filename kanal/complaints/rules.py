@@ -475,3 +475,78 @@ def default_staff_channel(
     if "ppid_officer" in roles:
         return "ppid_desk"
     return "phone"
+
+
+# --- the citizen's side: contacts, follow-up keys, distances, form limits ----------------
+
+
+def normalise_phone(text: str) -> str:
+    """An Indonesian mobile number as digits with the country code: 0812… and +62 812… → 62812….
+
+    Returns "" for anything with fewer than 9 digits (not a phone number).
+    """
+    digits = re.sub(r"\D", "", text or "")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    return digits if len(digits) >= 9 else ""
+
+
+def normalise_contact(text: str) -> str:
+    """A phone number or e-mail address, made comparable ("" when it is neither)."""
+    text = (text or "").strip()
+    if "@" in text:
+        return text.lower() if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) else ""
+    return normalise_phone(text)
+
+
+def new_followup_key(randbelow=secrets.randbelow) -> str:
+    """``XXXX-XXXX-XXXX-XXXX``: 80 random bits in the tracking alphabet, to write down."""
+    chars = "".join(TRACKING_ALPHABET[randbelow(32)] for _ in range(16))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_followup_key(text: str) -> str:
+    """What the reporter typed, made comparable (as for tracking numbers)."""
+    cleaned = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+
+
+def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance between two points (haversine, Earth radius 6,371 km)."""
+    from math import asin, cos, radians, sin, sqrt
+
+    p1, p2 = radians(lat1), radians(lat2)
+    dp, dl = p2 - p1, radians(lng2 - lng1)
+    a = sin(dp / 2) ** 2 + cos(p1) * cos(p2) * sin(dl / 2) ** 2
+    return 2 * 6_371_000 * asin(sqrt(a))
+
+
+@dataclass(frozen=True)
+class ReportLimit:
+    scope: str
+    key: str
+    limit: int
+
+
+def report_limits(
+    *, address: str, device: str, form_age: float | None, limits: dict
+) -> tuple[str, list[ReportLimit]]:
+    """Which counters one report from the public form counts against, fair to CGNAT.
+
+    A browser that loaded the form (a device cookie and the form's signed time stamp)
+    counts against its own device and a high ceiling for its address, so twenty
+    strangers behind one carrier address can all report. A client without them counts
+    against the address's strict limit. A form sent faster than ``min_seconds`` after it
+    was shown is a bot ("too_fast"). Returns (verdict, counters): verdict "" or "too_fast".
+    """
+    if form_age is not None and form_age < limits["min_seconds"]:
+        return "too_fast", []
+    if device and form_age is not None:
+        return "", [
+            ReportLimit("report-device", device, limits["per_device"]),
+            ReportLimit("report-address", address, limits["per_address"]),
+        ]
+    return "", [ReportLimit("report", address, limits["per_address_without_device"])]

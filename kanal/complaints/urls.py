@@ -1,15 +1,20 @@
 from django.urls import path
 
-from .views import console, console_tools, public
+from .views import approval, console, console_tools, public
 
 app_name = "complaints"
 urlpatterns = [
     path("lapor/", public.report, name="report"),
     path("lapor/terkirim/<str:number>/", public.submitted, name="submitted"),
+    path("lapor/peta/titik/", public.map_point, name="map_point"),
+    path("lapor/peta/wilayah.geojson", public.map_areas, name="map_areas"),
+    path("laporan-saya/", public.my_reports, name="my_reports"),
+    path("laporan-saya/keluar/", public.my_reports_sign_out, name="my_reports_sign_out"),
     path("lacak/", public.track, name="track"),
     path("lacak/<str:number>/", public.track_case, name="track_case"),
     path("lacak/<str:number>/kode/", public.send_code, name="send_code"),
     path("lacak/<str:number>/kode/cek/", public.check_code, name="check_code"),
+    path("lacak/<str:number>/kunci/", public.check_followup_key, name="check_followup_key"),
     path("lacak/<str:number>/balas/", public.citizen_reply, name="citizen_reply"),
     path("lacak/<str:number>/buka-kembali/", public.citizen_reopen, name="citizen_reopen"),
     path("lacak/<str:number>/nilai/", public.citizen_rate, name="citizen_rate"),
@@ -22,6 +27,7 @@ urlpatterns = [
     path("console/templat/<int:template_id>/", console_tools.template_edit, name="template_edit"),
     path("console/aduan/<str:number>/", console.case_page, name="console_case"),
     path("console/aduan/<str:number>/aksi/<str:action>/", console.case_action, name="case_action"),
+    path("console/aduan/<str:number>/publik/", approval.approve_public, name="approve_public"),
     path(
         "console/aduan/<str:number>/lampiran/<int:attachment_id>/",
         console.attachment,

@@ -34,3 +34,32 @@ class CaseFilterForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), max_length=100, required=False)
+
+
+class FollowForm(forms.Form):
+    """ "Follow this report": where the updates go (one click stops them)."""
+
+    via = forms.ChoiceField(
+        label=_("Send me its updates by"),
+        choices=[("email", _("E-mail")), ("whatsapp", _("WhatsApp"))],
+        initial="email",
+        widget=forms.RadioSelect,
+    )
+    address = forms.CharField(
+        label=_("Your e-mail address or WhatsApp number"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean(self):
+        from kanal.complaints.rules import normalise_contact, normalise_phone
+
+        data = super().clean()
+        via, address = data.get("via"), data.get("address", "")
+        if via == "email" and "@" not in address and address:
+            self.add_error("address", _("Enter an e-mail address like name@example.com."))
+        elif via == "whatsapp" and address and not normalise_phone(address):
+            self.add_error("address", _("Enter a phone number like 0812 3456 7890."))
+        elif address and not normalise_contact(address):
+            self.add_error("address", _("Enter an e-mail address like name@example.com."))
+        return data

@@ -25,6 +25,13 @@ urlpatterns = [
     path("wilayah/<str:code>/", directory.area_detail, name="area"),
     path("aduan/", cases.case_list, name="cases"),
     path("aduan/<str:number>/", cases.case_detail, name="case"),
+    path("aduan/<str:number>/foto/<int:photo_id>/", cases.case_photo, name="case_photo"),
+    path("aduan/<str:number>/berhenti/<str:token>/", cases.unfollow, name="unfollow"),
+    path(
+        "favicon.ico",
+        home.favicon,
+        name="favicon",
+    ),
     path("cari/", search.search, name="search"),
     path("kinerja/", figures.performance, name="performance"),
     path("aksesibilitas/", home.accessibility, name="accessibility"),

@@ -7,9 +7,20 @@ its audit event, and queues its side effects (notices, notifications) after comm
 from .citizen import (  # noqa: F401
     add_citizen_reply,
     issue_access_code,
+    issue_contact_code,
+    issue_followup_key,
     rate_complaint,
     reopen_complaint,
     verify_access_code,
+    verify_contact_code,
+    verify_followup_key,
+)
+from .following import (  # noqa: F401
+    approve_message_for_public,
+    approve_photo_for_public,
+    follow_complaint,
+    notify_followers,
+    unfollow_complaint,
 )
 from .intake import (  # noqa: F401
     ReporterDetails,

@@ -1,4 +1,5 @@
-"""What the reporter does: prove they are the reporter, reply, reopen, rate."""
+"""What the reporter does: prove they are the reporter (code, follow-up key), reply, reopen,
+rate; and open "my reports" with a code to their phone or e-mail."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from kanal import audit
 from kanal.core.queries import working_calendar
 
 from .. import rules
-from ..models import AccessCode, CaseMessage, Complaint, MessageKind, State
+from ..models import AccessCode, CaseMessage, Complaint, ContactCode, MessageKind, State
 from ..queries import deadlines
-from .common import locked, notify_reporter, notify_staff, transition
+from .common import locked, notify_reporter, notify_staff, queue_citizen_notice, transition
 
 CODE_TTL = timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
@@ -170,3 +171,95 @@ def rate_complaint(*, case: Complaint, rating: int, comment: str = "") -> Compla
     case.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
     audit.record("complaint.rated", obj=case, actor_label="citizen", data={"rating": case.rating})
     return case
+
+
+# --- the anonymous reporter's follow-up key ---------------------------------------------
+
+
+@transaction.atomic
+def issue_followup_key(case: Complaint) -> str:
+    """Give a case a private follow-up key and return it (shown once, only its hash kept).
+
+    For a reporter who gave no contact: the key lets them read, reply, rate and reopen
+    without one. A new key replaces the old one.
+    """
+    key = rules.new_followup_key()
+    case = locked(case)
+    case.followup_key_hash = _hash(case, key)
+    case.save(update_fields=["followup_key_hash", "updated_at"])
+    audit.record("complaint.followup_key_issued", obj=case, actor_label="citizen")
+    return key
+
+
+def verify_followup_key(case: Complaint, key: str) -> bool:
+    """True when ``key`` (as typed: any case, dashes or not) is the case's follow-up key."""
+    if not case.followup_key_hash:
+        return False
+    ok = hmac.compare_digest(case.followup_key_hash, _hash(case, rules.normalise_followup_key(key)))
+    if ok:
+        audit.record("complaint.reporter_verified", obj=case, actor_label="citizen:key")
+    return ok
+
+
+# --- "my reports": a one-time code to a phone or e-mail ---------------------------------
+
+
+def _contact_hash(contact: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"contact:{contact}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def issue_contact_code(contact: str) -> bool:
+    """Send a six-digit code to a phone (WhatsApp) or e-mail that reported at least one case.
+
+    ``contact`` is normalised (rules.normalise_contact). The code goes out as a notice on
+    the contact's newest case, through the same outbox as every other message. Returns
+    False (and sends nothing) when no case has this contact; the caller must not tell
+    the difference to the person asking.
+    """
+    from ..queries import cases_for_contact
+
+    case = cases_for_contact(contact).first()
+    if case is None:
+        return False
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    ContactCode.objects.filter(contact=contact, used_at__isnull=True).update(used_at=timezone.now())
+    ContactCode.objects.create(
+        contact=contact,
+        code_hash=_contact_hash(contact, code),
+        expires_at=timezone.now() + CODE_TTL,
+    )
+    queue_citizen_notice(
+        case,
+        channel="email" if "@" in contact else "whatsapp",
+        address=contact,
+        subject=_("Your code for your reports"),
+        body=_(
+            "Your code to see your reports is %(code)s. It is valid for 15 minutes. "
+            "Do not share it."
+        )
+        % {"code": code},
+    )
+    audit.record("complaint.contact_code_sent", obj=case, actor_label="citizen")
+    return True
+
+
+@transaction.atomic
+def verify_contact_code(contact: str, code: str) -> bool:
+    """True once for the newest unexpired code of ``contact``; five attempts per code."""
+    access = (
+        ContactCode.objects.select_for_update()
+        .filter(contact=contact, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if access is None or access.attempts >= MAX_CODE_ATTEMPTS:
+        return False
+    if not hmac.compare_digest(access.code_hash, _contact_hash(contact, code.strip())):
+        access.attempts += 1
+        access.save(update_fields=["attempts"])
+        return False
+    access.used_at = timezone.now()
+    access.save(update_fields=["used_at"])
+    return True

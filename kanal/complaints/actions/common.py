@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from kanal import audit
@@ -72,6 +73,19 @@ def notify_reporter(case: Complaint, subject: str, body: str) -> CitizenNotice |
         channel, address = case.channel, case.channel_reference or reporter.phone
     else:
         return None
+    return queue_citizen_notice(
+        case, channel=channel, address=address, subject=subject, body=body, reporter=reporter
+    )
+
+
+def queue_citizen_notice(
+    case: Complaint, *, channel: str, address: str, subject: str, body: str, reporter=None
+) -> CitizenNotice:
+    """The one way a message to a citizen leaves: recorded in the outbox, sent after commit.
+
+    Used for the reporter's updates, followers' updates and one-time codes alike, so
+    that a change of delivery (fallback chains) happens here once.
+    """
     notice = CitizenNotice.objects.create(
         complaint=case,
         reporter=reporter,
@@ -82,6 +96,11 @@ def notify_reporter(case: Complaint, subject: str, body: str) -> CitizenNotice |
     )
     enqueue_on_commit("kanal.complaints.tasks.send_citizen_notice", notice.pk)
     return notice
+
+
+def case_link(case: Complaint) -> str:
+    """The case's tracking page on the public host (KANAL_PUBLIC_BASE_URL), for messages."""
+    return f"{settings.KANAL_PUBLIC_BASE_URL.rstrip('/')}/lacak/{case.tracking_number}/"
 
 
 def notify_staff(users, case: Complaint, kind: str, message: str, level: int = 0) -> int:

@@ -18,7 +18,7 @@ from kanal.wilayah.queries import kelurahan_at
 from .. import rules
 from ..models import Attachment, Complaint, ContactPreference, Reporter
 from ..queries import deadlines, require
-from .common import notify_reporter, start_clock
+from .common import case_link, notify_reporter, start_clock
 
 
 @dataclass(frozen=True)
@@ -142,9 +142,9 @@ def submit_complaint(
         _("Your report %(number)s has been received") % {"number": case.tracking_number},
         _(
             "Thank you. Your report has been received with number %(number)s. Keep this "
-            "number to follow your report at %(site)s/lacak/."
+            "number to follow your report at %(link)s"
         )
-        % {"number": case.tracking_number, "site": settings.KANAL_PUBLIC_URL},
+        % {"number": case.tracking_number, "link": case_link(case)},
     )
     return case
 

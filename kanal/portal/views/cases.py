@@ -2,13 +2,20 @@
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
+from kanal.complaints import actions as complaints
+from kanal.complaints import queries as complaint_queries
+from kanal.core import ratelimit
 from kanal.insights.rules import bucket
 
 from .. import queries
-from ..forms import CaseFilterForm
+from ..forms import CaseFilterForm, FollowForm
 
 PAGE_SIZE = 25
 
@@ -59,4 +66,58 @@ def case_list(request):
 
 
 def case_detail(request, number):
-    return render(request, "portal/case_detail.html", {"case": queries.public_case(number)})
+    """A public case: the operator's summary, approved updates and photos, supporters,
+    and "follow this report" by e-mail or WhatsApp."""
+    case = queries.public_case(number)
+    form = FollowForm(request.POST or None)
+    if request.method == "POST":
+        allowed = ratelimit.hit(
+            "follow", ratelimit.client_ip(request), limit=30, window=3600
+        ).allowed
+        if not allowed:
+            form.add_error(None, _("Too many requests from this connection. Try again later."))
+        elif form.is_valid():
+            complaints.follow_complaint(
+                case=case, via=form.cleaned_data["via"], address=form.cleaned_data["address"]
+            )
+            messages.success(
+                request,
+                _(
+                    "You follow this report now. Each message has a link to stop them "
+                    "with one click."
+                ),
+            )
+            return redirect("portal:case", number=case.tracking_number)
+    return render(
+        request,
+        "portal/case_detail.html",
+        {
+            "case": case,
+            "updates": complaint_queries.public_updates(case),
+            "photos": complaint_queries.public_photos(case),
+            "supporters": complaint_queries.supporters_count(case),
+            "follow_form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def case_photo(request, number, photo_id):
+    """A photo an operator approved for the public, of a public case."""
+    case = queries.public_case(number)
+    photo = complaint_queries.public_photo(case, photo_id)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@csrf_exempt  # the secret token in the address is the proof; mail clients POST (RFC 8058)
+def unfollow(request, number, token):
+    """One click from a message: a page with one button (mail scanners only GET links)."""
+    if request.method == "POST":
+        follower = complaints.unfollow_complaint(token=token)
+        if follower is None:
+            raise Http404
+        return render(request, "portal/unfollowed.html", {"number": number, "done": True})
+    return render(request, "portal/unfollowed.html", {"number": number, "done": False})

@@ -1,6 +1,6 @@
 """The home page and the static public pages (accessibility, privacy, contact)."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from kanal.complaints.queries import deadlines
 from kanal.directory.queries import city_units
@@ -39,3 +39,10 @@ def privacy(request):
 
 def contact(request):
     return render(request, "portal/contact.html", {"channels": queries.channels()})
+
+
+def favicon(request):
+    """/favicon.ico for browsers that ask for it without reading the page's icon link."""
+    from django.templatetags.static import static
+
+    return redirect(static("kanal/favicon.svg"), permanent=True)
