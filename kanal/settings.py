@@ -5,8 +5,8 @@ installed. Production sets ``KANAL_DEBUG=0``, ``KANAL_SECRET_KEY``, ``DATABASE_U
 (PostgreSQL), ``REDIS_URL`` and ``KANAL_ALLOWED_HOSTS``.
 """
 
-import json
 import importlib.util
+import json
 import os
 import secrets
 from pathlib import Path
