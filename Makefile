@@ -82,8 +82,10 @@ test-pg: $(STAMP)  ## the same suite on PostgreSQL (PG_URL, a fresh database per
 	@$(MANAGE) compile_translations -v0
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
+# In a variable: a comma written inside $(call ...) would split the argument.
+BROWSER_EXTRAS := -e ".[dev,browser]"
 $(BROWSER_STAMP): $(STAMP)
-	$(call install,-e ".[dev,browser]")
+	$(call install,$(BROWSER_EXTRAS))
 	@touch $@
 
 test-browser: $(BROWSER_STAMP)  ## drive Debian's Chromium through Playwright, with axe checks
