@@ -115,7 +115,9 @@ class KanalDeployment:
     def work(self, rounds: int = 2) -> None:
         """Run the worker until the queue is empty (tasks enqueue tasks: a few rounds)."""
         for _ in range(rounds):
-            self.manage("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+            self.manage(
+                "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*"
+            )
 
     def rows(self, sql: str, params=()) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
