@@ -18,7 +18,7 @@ def test_request_form_errors_then_submit(live_server, page, axe_check, reference
     page.get_by_label("NIK atau nomor pengesahan badan hukum").fill("1871010101900001")
     page.get_by_label("Alamat").fill("Jl. Teuku Umar 10")
     page.get_by_label("Pekerjaan").fill("Peneliti")
-    page.get_by_role("textbox", name="E-mail").fill("siti@example.org")
+    page.get_by_role("textbox", name="Email").fill("siti@example.org")
     page.get_by_label("Informasi yang Anda minta").fill("Laporan realisasi APBD 2025")
     page.get_by_label("Tujuan penggunaan informasi").fill("Penelitian")
     page.get_by_label("Saya setuju", exact=False).check()
