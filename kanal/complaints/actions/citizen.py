@@ -67,20 +67,9 @@ def issue_access_code(case: Complaint) -> bool:
 @transaction.atomic
 def verify_access_code(case: Complaint, code: str) -> bool:
     """True once for a correct, unexpired code; each code allows five attempts."""
-    access = (
-        AccessCode.objects.select_for_update()
-        .filter(complaint=case, used_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-created_at")
-        .first()
-    )
-    if access is None or access.attempts >= MAX_CODE_ATTEMPTS:
+    codes = AccessCode.objects.filter(complaint=case)
+    if not _spend_code(codes, _hash(case, code.strip())):
         return False
-    if not hmac.compare_digest(access.code_hash, _hash(case, code.strip())):
-        access.attempts += 1
-        access.save(update_fields=["attempts"])
-        return False
-    access.used_at = timezone.now()
-    access.save(update_fields=["used_at"])
     audit.record("complaint.reporter_verified", obj=case, actor_label="citizen")
     return True
 
@@ -248,15 +237,25 @@ def issue_contact_code(contact: str) -> bool:
 @transaction.atomic
 def verify_contact_code(contact: str, code: str) -> bool:
     """True once for the newest unexpired code of ``contact``; five attempts per code."""
+    codes = ContactCode.objects.filter(contact=contact)
+    return _spend_code(codes, _contact_hash(contact, code.strip()))
+
+
+def _spend_code(codes, expected_hash: str) -> bool:
+    """Use the newest unexpired code of ``codes`` if it hashes to ``expected_hash``.
+
+    Call inside a transaction (the row is locked). A wrong code counts an attempt; after
+    MAX_CODE_ATTEMPTS the code is spent. True once for a correct code.
+    """
     access = (
-        ContactCode.objects.select_for_update()
-        .filter(contact=contact, used_at__isnull=True, expires_at__gt=timezone.now())
+        codes.select_for_update()
+        .filter(used_at__isnull=True, expires_at__gt=timezone.now())
         .order_by("-created_at")
         .first()
     )
     if access is None or access.attempts >= MAX_CODE_ATTEMPTS:
         return False
-    if not hmac.compare_digest(access.code_hash, _contact_hash(contact, code.strip())):
+    if not hmac.compare_digest(access.code_hash, expected_hash):
         access.attempts += 1
         access.save(update_fields=["attempts"])
         return False
