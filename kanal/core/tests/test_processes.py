@@ -83,7 +83,10 @@ def test_a_process_dying_at_start_stops_the_others_and_says_which(tmp_path):
 def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_path):
     """The banner comes only when the port answers; Ctrl-C stops all three processes."""
     manage = str(settings.BASE_DIR / "manage.py")
-    env = {**os.environ, "KANAL_VAR_DIR": str(tmp_path / "var")}
+    # The embedded default (SQLite under KANAL_VAR_DIR), as on a fresh machine: under
+    # `make test-pg` DATABASE_URL names a database only the test runner creates.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["KANAL_VAR_DIR"] = str(tmp_path / "var")
     subprocess.run([sys.executable, manage, "migrate", "-v0"], env=env, check=True, cwd=tmp_path)
     proc = subprocess.Popen(
         [sys.executable, manage, "run_kanal", "--addr", f"127.0.0.1:{PORT}"],
