@@ -166,12 +166,13 @@ def test_lurah_records_three_complaints_offline_and_each_becomes_one_case(
     context.close()
 
 
-@pytest.mark.xfail(
-    reason="known race (issue 19): a send that fails just after sign-out can write its record "
-    "back into IndexedDB after the store was cleared; fails about one run in three under load",
-    strict=False,
-)
 def test_signing_out_clears_the_phone(live_server, browser, reference_data):
+    """Sign-out wipes the store even while a send is on its way and fails afterwards.
+
+    The send and the sign-out are held at the network so the order is the bad one every
+    time: the submission is still open when the officer signs out, and it fails only after
+    the store was cleared, while the page is still waiting for the sign-out's answer.
+    """
     from kanal.accounts.actions import ensure_demo_accounts
     from kanal.field.models import DeviceSession
 
@@ -185,10 +186,30 @@ def test_signing_out_clears_the_phone(live_server, browser, reference_data):
     wait_for_worker(page)
     context.set_offline(True)
     record(page, "Saluran air tersumbat")
-    context.set_offline(False)
-    page.route("**/lapangan/api/laporan/", lambda route: route.abort())  # keep it waiting
+
+    held_sends, held_sign_outs = [], []
+    page.route("**/lapangan/api/laporan/", lambda route: held_sends.append(route))
+    page.route("**/lapangan/keluar/", lambda route: held_sign_outs.append(route))
+    context.set_offline(False)  # the app starts sending by itself
+    for _ in range(200):
+        if held_sends:
+            break
+        page.wait_for_timeout(50)
+    assert held_sends, "the app did not start sending when the connection came back"
+
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Keluar dan bersihkan ponsel ini").click()
+    for _ in range(200):  # the store is wiped before the sign-out form is sent
+        if held_sign_outs:
+            break
+        page.wait_for_timeout(50)
+    assert held_sign_outs, "the sign-out form was not sent"
+    try:
+        held_sends[0].abort("connectionreset")  # the send fails now, after the wipe
+    except Exception:  # noqa: BLE001 - the app may already have cancelled it itself
+        pass
+    page.wait_for_timeout(500)  # time for a late write to land, if one could
+    held_sign_outs[0].continue_()
     page.wait_for_url("**/staff/login/**")
     left = page.evaluate(
         """async () => {

@@ -6,6 +6,11 @@
  * submission, so a resend after a lost answer, a double tap or a dropped connection
  * never makes a second case. The store holds only the signed-in officer's records and
  * is wiped on sign-out or when the phone was signed out from the console.
+ *
+ * A record is written only while the store belongs to this officer: every write checks,
+ * in the same IndexedDB transaction, that the "owner" entry is still this user, and
+ * wiping removes that entry. So a send that fails or succeeds after sign-out (in this
+ * tab or another) cannot put its record back into the cleared store.
  */
 (function () {
   "use strict";
@@ -19,6 +24,9 @@
   var $ = function (id) { return document.getElementById(id); };
   var csrf = "";
   var syncing = false;
+  var closing = false; // sign-out has begun: no more sends, no more writes from this page
+  var inflight = null; // AbortController of the request the send loop is waiting for
+  var ready = null; // settles once the store has been claimed for this officer (start)
   var photo = null; // {blob, name} of the photo being recorded
   var where = null; // {lat, lng, accuracy} from the phone
 
@@ -44,33 +52,61 @@
     return dbPromise;
   }
 
-  function run(store, mode, work) {
+  /** One transaction on `stores`; work(transaction) may return a request or a plain value. */
+  function run(stores, mode, work) {
     return db().then(function (d) {
       return new Promise(function (resolve, reject) {
-        var t = d.transaction(store, mode);
-        var result = work(t.objectStore(store));
-        t.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
+        var t = d.transaction(stores, mode);
+        var result = work(t);
+        t.oncomplete = function () {
+          resolve(result && typeof result === "object" && "result" in result ? result.result : result);
+        };
         t.onerror = function () { reject(t.error); };
         t.onabort = function () { reject(t.error); };
       });
     });
   }
+  function on(store, mode, work) {
+    return run(store, mode, function (t) { return work(t.objectStore(store)); });
+  }
 
   function allRecords() {
-    return run("records", "readonly", function (s) { return s.getAll(); }).then(function (rows) {
+    return on("records", "readonly", function (s) { return s.getAll(); }).then(function (rows) {
       return rows.sort(function (a, b) { return a.createdAt < b.createdAt ? -1 : 1; });
     });
   }
-  function putRecord(rec) { return run("records", "readwrite", function (s) { s.put(rec); }); }
-  function deleteRecord(key) { return run("records", "readwrite", function (s) { s.delete(key); }); }
-  function getMeta(name) { return run("meta", "readonly", function (s) { return s.get(name); }); }
-  function setMeta(name, value) { return run("meta", "readwrite", function (s) { s.put(value, name); }); }
+  /**
+   * Store `rec`; resolves true when it was stored, false when the store no longer
+   * belongs to this officer (signed out here or in another tab, or wiped after a
+   * revocation). The owner check and the write share one transaction, and IndexedDB
+   * runs overlapping read-write transactions in the order they were created, so a
+   * write either lands before a wipe (and is cleared by it) or is refused after it.
+   */
+  function putRecord(rec) {
+    var outcome = { result: false };
+    return run(["records", "meta"], "readwrite", function (t) {
+      if (closing) { return outcome; }
+      var owner = t.objectStore("meta").get("owner");
+      owner.onsuccess = function () {
+        if (owner.result === boot.user) {
+          t.objectStore("records").put(rec);
+          outcome.result = true;
+        }
+      };
+      return outcome;
+    });
+  }
+  function deleteRecord(key) { return on("records", "readwrite", function (s) { s.delete(key); }); }
+  function getMeta(name) { return on("meta", "readonly", function (s) { return s.get(name); }); }
+  function setMeta(name, value) { return on("meta", "readwrite", function (s) { s.put(value, name); }); }
 
   /** Remove everything this app keeps on the phone: records, cached pages, worker. */
   function wipe() {
     var jobs = [
-      run("records", "readwrite", function (s) { s.clear(); }),
-      run("meta", "readwrite", function (s) { s.clear(); })
+      run(["records", "meta"], "readwrite", function (t) {
+        t.objectStore("meta").clear(); // first: the owner entry every write checks
+        t.objectStore("records").clear();
+      })
     ];
     if (window.caches) {
       jobs.push(caches.keys().then(function (keys) {
@@ -176,7 +212,7 @@
   // --- sending -------------------------------------------------------------------------
 
   function checkStatus() {
-    return fetch(boot.statusUrl + "?device=" + encodeURIComponent(boot.device), {
+    return abortable(boot.statusUrl + "?device=" + encodeURIComponent(boot.device), {
       credentials: "same-origin",
       cache: "no-store"
     }).then(function (res) {
@@ -214,10 +250,26 @@
     });
   }
 
+  /** fetch() that sign-out can abort (the answer would only be thrown away). */
+  function abortable(url, options) {
+    inflight = window.AbortController ? new AbortController() : null;
+    if (inflight) { options.signal = inflight.signal; }
+    return fetch(url, options).then(function (res) {
+      inflight = null;
+      return res;
+    }, function (error) {
+      inflight = null;
+      throw error;
+    });
+  }
+
   function sendOne(rec) {
     rec.status = "sending";
-    return putRecord(rec).then(render).then(function () {
-      return fetch(boot.submitUrl, {
+    return putRecord(rec).then(function (stored) {
+      if (!stored) { throw new Error("closed"); }
+      return render();
+    }).then(function () {
+      return abortable(boot.submitUrl, {
         method: "POST",
         credentials: "same-origin",
         headers: { "X-CSRFToken": csrf, "Idempotency-Key": rec.key },
@@ -240,15 +292,18 @@
         return "stop";
       });
     }, function () {
+      if (closing) { return "closed"; }
       // The connection dropped before an answer: the server may or may not have the
       // case. Sending again with the same slip number settles it either way.
       rec.status = "waiting";
       return putRecord(rec).then(function () { return "offline"; });
+    }).then(function (outcome) {
+      return closing ? "closed" : outcome;
     });
   }
 
   function sendAll() {
-    if (syncing) { return Promise.resolve(); }
+    if (syncing || closing) { return Promise.resolve(); }
     syncing = true;
     $("send").disabled = true;
     var retriedCsrf = false;
@@ -271,7 +326,12 @@
     }
     return handshake().then(function (ok) { return ok ? loop() : null; })
       .catch(function () { /* offline: try again when the connection returns */ })
-      .then(function () { syncing = false; $("send").disabled = false; return render(); });
+      .then(function () {
+        syncing = false;
+        if (closing) { return null; }
+        $("send").disabled = false;
+        return render();
+      });
   }
 
   /** Ask the server who we are; false when sending must wait (and say why). */
@@ -421,7 +481,12 @@
       hasPhoto: !!photo,
       status: "waiting"
     };
-    putRecord(rec).then(function () {
+    ready.then(function () { return putRecord(rec); }).then(function (stored) {
+      if (!stored) {
+        // Signed out meanwhile (here or in another tab): say so, show no slip number.
+        notice(T.signedOut, boot.loginUrl);
+        return false;
+      }
       ["text", "name", "phone", "place"].forEach(function (id) { $(id).value = ""; });
       $("no_contact").checked = false;
       $("consent").checked = false;
@@ -447,18 +512,23 @@
       box.appendChild(slip);
       box.appendChild(hint);
       box.focus();
-      return render();
-    }).then(function () {
-      if (navigator.onLine) { sendAll(); }
+      return render().then(function () { return true; });
+    }).then(function (stored) {
+      if (stored && navigator.onLine) { sendAll(); }
     });
   }
 
   function signOut(event) {
     var form = event.target;
     event.preventDefault();
+    if (closing) { return; }
     allRecords().then(function (rows) {
       var waiting = rows.filter(function (r) { return r.status !== "sent"; }).length;
       if (waiting && !window.confirm(fmt(T.signOutWaiting, { n: waiting }))) { return; }
+      // From here this page writes nothing more: a send still on its way is cancelled,
+      // and whatever it tries to store afterwards is refused (see putRecord).
+      closing = true;
+      if (inflight) { inflight.abort(); }
       var token = form.querySelector("input[name=csrfmiddlewaretoken]");
       if (csrf && token) { token.value = csrf; }
       wipe().then(function () { form.submit(); }, function () { form.submit(); });
@@ -491,11 +561,12 @@
     }
 
     // The store holds only this officer's records: another officer's are removed.
-    getMeta("owner").then(function (owner) {
+    ready = getMeta("owner").then(function (owner) {
       return owner !== undefined && owner !== boot.user ? wipe() : null;
     }).then(function () {
       return setMeta("owner", boot.user);
-    }).then(allRecords).then(function (rows) {
+    });
+    ready.then(allRecords).then(function (rows) {
       var now = Date.now();
       return Promise.all(rows.map(function (rec) {
         if (rec.status === "sending") { rec.status = "waiting"; return putRecord(rec); }
