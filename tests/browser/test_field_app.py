@@ -4,6 +4,7 @@ Service workers need a secure context: Chromium counts http://127.0.0.1 and loca
 secure, so the live server is enough here (a deployment needs HTTPS).
 """
 
+import contextlib
 import io
 
 import pytest
@@ -173,6 +174,8 @@ def test_signing_out_clears_the_phone(live_server, browser, reference_data):
     time: the submission is still open when the officer signs out, and it fails only after
     the store was cleared, while the page is still waiting for the sign-out's answer.
     """
+    from playwright.sync_api import Error as PlaywrightError
+
     from kanal.accounts.actions import ensure_demo_accounts
     from kanal.field.models import DeviceSession
 
@@ -204,10 +207,9 @@ def test_signing_out_clears_the_phone(live_server, browser, reference_data):
             break
         page.wait_for_timeout(50)
     assert held_sign_outs, "the sign-out form was not sent"
-    try:
-        held_sends[0].abort("connectionreset")  # the send fails now, after the wipe
-    except Exception:  # noqa: BLE001 - the app may already have cancelled it itself
-        pass
+    # The send fails now, after the wipe (the app may already have cancelled it itself).
+    with contextlib.suppress(PlaywrightError):
+        held_sends[0].abort("connectionreset")
     page.wait_for_timeout(500)  # time for a late write to land, if one could
     held_sign_outs[0].continue_()
     page.wait_for_url("**/staff/login/**")
