@@ -8,13 +8,21 @@ rows are realistic in shape: two years of received dates with growth towards tod
 units and kelurahan drawn with a skewed (Zipf-like) distribution, states by age (old
 cases mostly closed, recent ones open), due dates 5-14 working-ish days after receipt,
 Indonesian titles and descriptions built from a vocabulary of common complaints.
+About 70 % of cases name a reporter (one reporter for every two cases: Indonesian
+names from a vocabulary, a mobile number each, an e-mail for a third of them); cases
+in a unit are assigned to one of its officers more often than not (the bench's unit
+officer is one of five in the busiest unit); a tenth of verified cases were sent back
+by a unit (*returned*); cases heard by a lurah, a camat or on a field visit carry the
+field app's slip number.
 
 Timed (p50/p95 over ``--repeat`` runs, warm cache, first page of 50 plus the count
 capped at ``KANAL_INBOX_COUNT_CAP`` as the console's paginator does): the inbox's common
 filters through ``kanal.complaints.queries.inbox_page`` with ``InboxFilters``, the
-filter-menu counts (uncached), the console case page (in-process Django client, a
-verified operator), the public unit figures (``kanal.insights.queries``, cold and
-cached) and full-text search. The
+filter-menu counts (uncached), the console's views (owner "my cases" and "unassigned",
+"returned"), search (full text, and a person by name, phone or e-mail, as the console's
+search box does for roles that may see reporters), the console inbox and case pages as
+HTML (in-process Django client, a verified operator), the people search, the public
+unit figures (``kanal.insights.queries``, cold and cached). The
 baseline is a primary-key lookup of one case (the cheapest read) in the same run; the
 ratio of 1M to 100k time shows how each grows.
 """
@@ -56,18 +64,65 @@ STATE_BY_AGE = [  # (max age in days, [(state, weight)])
     (10_000, [("ditutup", 88), ("selesai", 3), ("didisposisikan", 2), ("bukan_wewenang", 4),
               ("ditolak", 2), ("digabung", 1)]),
 ]  # fmt: skip
-CHANNELS = [("web", 30), ("whatsapp", 40), ("instagram", 8), ("facebook", 5), ("sms", 5),
-            ("phone", 5), ("walk_in", 4), ("lapor", 3)]  # fmt: skip
+CHANNELS = [("web", 30), ("whatsapp", 38), ("instagram", 8), ("facebook", 5), ("sms", 5),
+            ("phone", 4), ("walk_in", 3), ("lapor", 3), ("lurah", 2), ("camat", 1),
+            ("field_visit", 1)]  # fmt: skip
+IN_PERSON = {"lurah", "camat", "field_visit"}  # recorded in the field app: a slip number
+FIRST_NAMES = ["Budi", "Siti", "Agus", "Dewi", "Rudi", "Sri", "Joko", "Rina", "Andi", "Wati",
+               "Hendra", "Yuni", "Bambang", "Ratna", "Dedi", "Nur", "Eko", "Fitri", "Herman",
+               "Lestari", "Irfan", "Maya", "Rizky", "Ayu", "Slamet", "Indah", "Wahyu", "Tuti",
+               "Arif", "Novi", "Iwan", "Rahma", "Teguh", "Putri", "Yusuf", "Dian"]  # fmt: skip
+LAST_NAMES = ["Santoso", "Wijaya", "Saputra", "Lestari", "Hidayat", "Pratama", "Kurniawan",
+              "Setiawan", "Rahmawati", "Nugroho", "Susanto", "Siregar", "Harahap", "Simanjuntak",
+              "Purba", "Sembiring", "Putra", "Handayani", "Wulandari", "Gunawan", "Syahputra",
+              "Ramadhan", "Firmansyah", "Hasibuan", "Nasution", "Lubis", "Sari", "Utami",
+              "Permana", "Hakim"]  # fmt: skip
+# One reporter has a name found nowhere else: searching it must find one among all.
+RARE_NAME = "Sutarjo Wibisono"
+REPORTERS_PER_CASE = 0.5
+OFFICERS = 200  # staff who own cases (the bench's unit officer among them)
 
 
 def zipf_weights(n: int, s: float = 1.1) -> list[float]:
     return [1 / (k + 1) ** s for k in range(n)]
 
 
+def reporter_phone(k: int) -> str:
+    return f"0812{(k * 7919) % 100_000_000:08d}"
+
+
+def reporter_email(k: int) -> str:
+    return f"warga{k}@contoh.id" if k % 3 == 0 else ""
+
+
+def generate_reporters(n: int, start_no: int, rng: random.Random):
+    """Yield COPY rows for ``n`` reporters (name, phone, e-mail, consent)."""
+    now = datetime.now(UTC)
+    for k in range(start_no, start_no + n):
+        name = RARE_NAME if k == 1 else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        pref = "whatsapp" if k % 3 else "email"
+        yield (name, reporter_phone(k), reporter_email(k), "", pref, now, "disetujui", now, now)
+
+
+REPORTER_COLUMNS = [
+    "name", "phone", "email", "nik", "contact_preference", "consented_at", "consent_text",
+    "created_at", "updated_at",
+]  # fmt: skip
+
+
+def officer_for(unit_index: int, rng: random.Random, officers: list[int]) -> int:
+    """Five officers share the busiest unit (the bench's officer first); one each elsewhere."""
+    if unit_index == 0:
+        return officers[rng.randrange(5)]
+    return officers[5 + unit_index % (len(officers) - 5)]
+
+
 def generate(n: int, start_no: int, refs: dict, rng: random.Random):
     """Yield COPY rows for ``n`` cases (see the module docstring for the distribution)."""
     now = datetime.now(UTC)
     units, kels, cats = refs["units"], refs["kelurahan"], refs["categories"]
+    reporters, officers = refs["reporter_ids"], refs["officer_ids"]
+    unit_index = {u: k for k, u in enumerate(units)}
     uw, kw = zipf_weights(len(units)), zipf_weights(len(kels), 0.6)
     chans, cw = zip(*CHANNELS, strict=True)
     for i in range(start_no, start_no + n):
@@ -85,17 +140,24 @@ def generate(n: int, start_no: int, refs: dict, rng: random.Random):
         place = PLACES[i % len(PLACES)]
         due = (received + timedelta(days=rng.randint(5, 14))).date()
         done = state in ("selesai", "ditutup")
+        channel = rng.choices(chans, cw)[0]
+        reporter = reporters[rng.randrange(len(reporters))] if rng.random() < 0.7 else None
+        assigned = (
+            officer_for(unit_index[unit], rng, officers) if unit and rng.random() < 0.6 else None
+        )
+        returned = received + timedelta(days=1) if state == "diverifikasi" and i % 10 == 0 else None
         yield (
             f"BL-{i:09X}", "pengaduan", f"{title} di {place}",
             f"{desc} di {place} dekat rumah nomor {i % 97}.",
-            rng.choice(cats), kec_id, kel_id, "", chans and rng.choices(chans, cw)[0], "",
-            rng.random() < 0.2, rng.random() < 0.7, rng.random() < 0.01, "", "", state, unit,
+            rng.choice(cats), kec_id, kel_id, "", channel, "",
+            reporter is None, rng.random() < 0.7, rng.random() < 0.01, "", "", state, unit,
             "", "", received, received, received, received + timedelta(days=2) if unit else None,
             received + timedelta(days=6) if done else None,
             received + timedelta(days=7) if done else None,
             received + timedelta(days=10) if state == "ditutup" else None,
             due, "verify", received.date(), due + timedelta(days=30), 0, 0,
             rng.randint(1, 5) if state == "ditutup" and rng.random() < 0.3 else None, "",
+            "", "", reporter, assigned, returned, f"F{i:09X}" if channel in IN_PERSON else None,
         )  # fmt: skip
 
 
@@ -134,6 +196,12 @@ COLUMNS = [
     "reopen_count",
     "rating",
     "rating_comment",
+    "disposition_note",
+    "followup_key_hash",
+    "reporter_id",
+    "assigned_to_id",
+    "returned_at",
+    "intake_key",
 ]
 
 
@@ -141,7 +209,7 @@ def bulk_insert(target: int, refs: dict) -> float:
     """COPY cases until the table holds ``target``; returns seconds taken."""
     from django.db import connection
 
-    from kanal.complaints.models import Complaint
+    from kanal.complaints.models import Complaint, Reporter
 
     have = Complaint.objects.count()
     if have >= target:
@@ -150,6 +218,14 @@ def bulk_insert(target: int, refs: dict) -> float:
     t0 = time.perf_counter()
     connection.ensure_connection()
     raw = connection.connection
+    people = Reporter.objects.count()
+    with raw.cursor() as cur:
+        sql = f"COPY complaints_reporter ({', '.join(REPORTER_COLUMNS)}) FROM STDIN"
+        with cur.copy(sql) as copy:
+            for row in generate_reporters(int(target * REPORTERS_PER_CASE) - people, people, rng):
+                copy.write_row(row)
+    raw.commit()
+    refs["reporter_ids"] = list(Reporter.objects.values_list("pk", flat=True))
     with raw.cursor() as cur:
         sql = f"COPY complaints_complaint ({', '.join(COLUMNS)}) FROM STDIN"
         with cur.copy(sql) as copy:
@@ -158,6 +234,7 @@ def bulk_insert(target: int, refs: dict) -> float:
     raw.commit()
     with connection.cursor() as cur:
         cur.execute("ANALYZE complaints_complaint")
+        cur.execute("ANALYZE complaints_reporter")
     return time.perf_counter() - t0
 
 
@@ -177,6 +254,7 @@ def scenarios(refs: dict) -> dict:
 
     from kanal.complaints import queries
     from kanal.complaints.models import Complaint
+    from kanal.console import queries as people
     from kanal.insights import queries as insights
 
     operator, officer, client = refs["operator"], refs["officer"], refs["client"]
@@ -196,6 +274,15 @@ def scenarios(refs: dict) -> dict:
         response = client.get(f"/console/aduan/{number}/", HTTP_HOST="127.0.0.1")
         assert response.status_code == 200, response.status_code
 
+    def console_inbox(query=""):
+        def run():
+            response = client.get(f"/console/aduan/{query}", HTTP_HOST="127.0.0.1")
+            assert response.status_code == 200, response.status_code
+
+        return run
+
+    person = refs["person"]
+
     def figures_cold():
         cache.clear()
         insights.figures_by_unit()
@@ -213,6 +300,18 @@ def scenarios(refs: dict) -> dict:
         "inbox: counts (filter menu)": lambda: queries.inbox_counts(operator, cached=False),
         "search: 'lampu jalan'": page(operator, q="lampu jalan", open_only=False),
         "search: 'pungutan liar'": page(operator, q="pungutan liar"),
+        # The console's new views and the person search (issue 17).
+        "inbox: my cases (unit officer)": page(officer, owner="me"),
+        "inbox: unassigned": page(operator, owner="none"),
+        "inbox: returned": page(operator, returned=True),
+        "search: person, common name 'budi'": page(operator, q="budi", open_only=False),
+        "search: person, rare name": page(operator, q=RARE_NAME.split()[0], open_only=False),
+        "search: person, name no one has": page(operator, q="Zulkarnain", open_only=False),
+        "search: person by phone": page(operator, q=person["phone"], open_only=False),
+        "search: person by e-mail": page(operator, q=person["email"], open_only=False),
+        "inbox: console page (HTML)": console_inbox(),
+        "inbox: console page, name search (HTML)": console_inbox("?q=budi"),
+        "people search (console)": lambda: people.search_people(operator, "budi"),
         "case page (console)": case_page,
         "unit figures (cached)": lambda: insights.figures_by_unit(),
         "unit figures (cold)": figures_cold,
@@ -220,6 +319,8 @@ def scenarios(refs: dict) -> dict:
 
 
 def prepare() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -236,6 +337,20 @@ def prepare() -> dict:
     busiest = Unit.objects.get(pk=units[0])
     officer = accounts.create_staff(actor=None, username="officer", password="bench-" + "p" * 20)
     accounts.add_membership(actor=None, user=officer, unit=busiest, role="unit_officer")
+    # Staff who own cases: bulk-made (no password: they never sign in here).
+    User = get_user_model()
+    User.objects.bulk_create(
+        [
+            User(username=f"petugas{k}", password=make_password(None), is_staff=True)
+            for k in range(OFFICERS - 1)
+        ]
+    )
+    officer_ids = [
+        officer.pk,
+        *User.objects.filter(username__startswith="petugas")
+        .order_by("pk")
+        .values_list("pk", flat=True),
+    ]
     device = TOTPDevice.objects.create(user=operator, name="bench", confirmed=True)
     client = Client()
     client.force_login(operator)
@@ -253,6 +368,10 @@ def prepare() -> dict:
         "client": client,
         "busiest_unit": busiest.code,
         "kecamatan": first_kel.kecamatan.code,
+        "officer_ids": officer_ids,
+        "reporter_ids": [],
+        # A reporter whose number and address exist (written as the citizen would type it).
+        "person": {"phone": "+62 " + reporter_phone(3)[1:], "email": reporter_email(3).upper()},
     }
 
 
@@ -317,6 +436,10 @@ def explain(refs: dict) -> None:
         ("open", {}),
         ("overdue", {"sla": "overdue"}),
         ("search", {"q": "lampu jalan", "open_only": False}),
+        ("my cases", {"owner": "me"}),
+        ("unassigned", {"owner": "none"}),
+        ("returned", {"returned": True}),
+        ("name", {"q": "Zulkarnain", "open_only": False}),
     ]:
         qs = queries.inbox(refs["operator"], queries.InboxFilters(**filters))[:50]
         print(f"--- plan: {label}")
