@@ -30,6 +30,7 @@ ratio of 1M to 100k time shows how each grows.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -238,14 +239,46 @@ def bulk_insert(target: int, refs: dict) -> float:
     return time.perf_counter() - t0
 
 
-def timed(fn, repeat: int, warm: bool = True) -> list[float]:
+TICK = os.sysconf("SC_CLK_TCK")
+CPU_MS: dict[tuple[int, str], float] = {}  # (size, name) -> mean CPU ms per call
+
+
+def backend_cpu() -> tuple[int | None, float]:
+    """(pid, CPU seconds so far) of this process's PostgreSQL backend, from /proc."""
+    from django.db import connection
+
+    raw = connection.connection
+    if raw is None:
+        return None, 0.0
+    pid = raw.info.backend_pid
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # PostgreSQL elsewhere: client CPU only
+        return pid, 0.0
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return pid, (int(fields[11]) + int(fields[12])) / TICK
+
+
+def timed(fn, repeat: int, warm: bool = True, key: tuple[int, str] | None = None) -> list[float]:
+    """Wall-clock seconds of each call; with ``key``, also the mean CPU per call.
+
+    The CPU figure (this process plus its PostgreSQL backend, read from /proc) hardly
+    changes when other work shares the cores, so it stays comparable between a busy and
+    an idle machine where the wall-clock time does not.
+    """
     if warm:
         fn()
     out = []
+    cpu = 0.0
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        pid0, server0 = backend_cpu()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
         out.append(time.perf_counter() - t0)
+        pid1, server1 = backend_cpu()
+        cpu += time.process_time() - c0 + (server1 - server0 if pid0 == pid1 else server1)
+    if key:
+        CPU_MS[key] = cpu / repeat * 1000
     return out
 
 
@@ -394,11 +427,12 @@ def main(argv=None) -> dict:
             for name, fn in scenarios(refs).items():
                 cold = "cold" in name
                 repeat = (1 if size > 200_000 else 3) if cold else args.repeat
-                results[size][name] = timed(fn, repeat, warm=not cold)
+                results[size][name] = timed(fn, repeat, warm=not cold, key=(size, name))
                 t = results[size][name]
                 print(
                     f"  {name:32} p50 {percentile(t, 50) * 1000:8.1f} ms  "
-                    f"p95 {percentile(t, 95) * 1000:8.1f} ms",
+                    f"p95 {percentile(t, 95) * 1000:8.1f} ms  "
+                    f"CPU {CPU_MS[size, name]:8.1f} ms/call",
                     flush=True,
                 )
             if args.explain:
@@ -407,7 +441,7 @@ def main(argv=None) -> dict:
     headers = ["query", *[f"p95 ms @{s // 1000}k" for s in sizes]]
     if len(sizes) > 1:
         headers.append(f"growth {sizes[-1] // 1000}k/{sizes[0] // 1000}k")
-    headers.append("x baseline")
+    headers += ["x baseline", f"CPU ms/call @{sizes[-1] // 1000}k"]
     rows = []
     misses = []
     for name in names:
@@ -417,6 +451,7 @@ def main(argv=None) -> dict:
         if len(sizes) > 1:
             row.append(f"{p95s[-1] / p95s[0]:.1f}x")
         row.append(f"{p95s[-1] / base:.0f}")
+        row.append(f"{CPU_MS[sizes[-1], name]:.1f}")
         rows.append(row)
         if name.startswith(("inbox", "search")) and p95s[-1] >= TARGET_P95_MS:
             misses.append(f"{name} {p95s[-1]:.0f} ms")
@@ -426,6 +461,7 @@ def main(argv=None) -> dict:
         "all < 150 ms" if not misses else "over 150 ms: " + "; ".join(misses)
     )
     print(summary)
+    print(f"load average at the end (1, 5, 15 min): {os.getloadavg()}")
     return {"name": "scale", "rows": rows, "met": not misses, "summary": summary}
 
 
