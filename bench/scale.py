@@ -467,6 +467,7 @@ def main(argv=None) -> dict:
 
 def explain(refs: dict) -> None:
     from kanal.complaints import queries
+    from kanal.complaints.models import Reporter
 
     for label, filters in [
         ("open", {}),
@@ -479,6 +480,11 @@ def explain(refs: dict) -> None:
     ]:
         qs = queries.inbox(refs["operator"], queries.InboxFilters(**filters))[:50]
         print(f"--- plan: {label}")
+        print(qs.explain(analyze=True))
+    # The search box also looks for reporters by name (matching_reporter_ids).
+    for text in ("Zulkarnain", "budi"):
+        qs = Reporter.objects.filter(name__icontains=text).values_list("pk", flat=True)[:50]
+        print(f"--- plan: reporters named like {text!r}")
         print(qs.explain(analyze=True))
 
 
