@@ -251,3 +251,51 @@ def test_the_console_indexes_exist():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'complaints_complaint'")
         names = {row[0] for row in cursor.fetchall()}
     assert {migration_0004().ASSIGNED_INDEX, migration_0004().RETURNED_INDEX} <= names
+
+
+# --- search: few matches are read by id, many in due-date order -----------------------------
+
+
+@pytest.mark.parametrize("cap", [3, 50])  # 6 matches: "many" under a cap of 3, "few" under 50
+def test_a_search_lists_its_matches_by_due_date_whether_few_or_many(operator, cap):
+    base = make_case()
+    make_case(title="Lampu jalan mati", description="Gelap sejak Senin.")  # no match
+    clones = clone_cases(base, 5)
+    for days, case in zip([9, 3, 7, 1, 5], clones, strict=True):
+        Complaint.objects.filter(pk=case.pk).update(
+            due_date=base.received_at.date() + timedelta(days=days)
+        )
+    with override_settings(KANAL_INBOX_COUNT_CAP=cap):
+        page = queries.inbox_page(operator, queries.InboxFilters(q="berlubang"), 1)
+    expected = list(
+        Complaint.objects.filter(pk__in=[base.pk, *(c.pk for c in clones)])
+        .order_by("due_date", "received_at")
+        .values_list("tracking_number", flat=True)
+    )
+    assert [c.tracking_number for c in page] == expected
+    assert page.count == 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings: PostgreSQL")
+def test_the_search_probe_leaves_the_planner_as_it_was(operator):
+    from django.db import transaction
+
+    make_case()
+    with transaction.atomic():  # as in a request: SET LOCAL would outlive the probe
+        assert len(queries.inbox_page(operator, queries.InboxFilters(q="berlubang"), 1)) == 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+            )
+            assert cursor.fetchone() == ("on", "on")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm: PostgreSQL only")
+def test_the_reporter_name_trigram_index_exists():
+    from importlib import import_module
+
+    index = import_module("kanal.complaints.migrations.0007_reporter_name_trigram").INDEX
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition and "upper" in definition.lower()
