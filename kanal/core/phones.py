@@ -117,13 +117,15 @@ def from_provider(text: str) -> str:
     """A number a provider gave in international form, ``+6281…`` or ``6281…`` (``wa_id``).
 
     Providers send the country code without a national prefix, so digits are read as
-    international even without ``+``. A number the metadata does not know yet (a range
+    international even without ``+`` (a national ``08…`` form is read as such). A number the metadata does not know yet (a range
     opened after this package's release) is still the provider's verified number: it is
     kept as ``+`` and its digits when those are 8 to 15 long. "" for anything else.
     """
     digits = re.sub(r"\D", "", text or "")
     if not digits:
         return ""
+    if digits.startswith("0"):  # some SMS gateways pass the national form (08…) through
+        return e164_or_blank(text)
     normal = e164_or_blank("+" + digits)
     if normal:
         return normal
@@ -153,6 +155,21 @@ def display(text: str, region: str = DEFAULT_REGION) -> str:
     if phonenumbers.region_code_for_number(number) == region:
         return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def written_forms(text: str) -> list[str]:
+    """The ways people and providers write the number in ``text``, [] when it is none.
+
+    E.164, the ``wa_id`` digits, the national digits and the display form
+    (``+6281…``, ``6281…``, ``0812…``, ``0812-3456-7890``): for masking a known number
+    in free text, and for matching ids providers keep in their own form.
+    """
+    normal = e164_or_blank(text)
+    if not normal:
+        return []
+    shown = display(normal)
+    forms = [normal, normal.removeprefix("+"), re.sub(r"\D", "", shown), shown]
+    return list(dict.fromkeys(f for f in forms if f))
 
 
 def same_number(a: str, b: str) -> bool:

@@ -70,6 +70,7 @@ def test_what_is_not_a_number_is_refused_with_the_reason(typed, reason):
     [
         ("6281234567890", E164),  # wa_id
         ("+6281234567890", E164),  # SMS gateway
+        ("081234567890", E164),  # a gateway passing the national form through
         ("6289912345678901", ""),  # 16 digits: not E.164
         ("62999123", "+62999123"),  # unknown range, still the provider's verified number
         ("", ""),
