@@ -117,9 +117,10 @@ def from_provider(text: str) -> str:
     """A number a provider gave in international form, ``+6281…`` or ``6281…`` (``wa_id``).
 
     Providers send the country code without a national prefix, so digits are read as
-    international even without ``+`` (a national ``08…`` form is read as such). A number the metadata does not know yet (a range
-    opened after this package's release) is still the provider's verified number: it is
-    kept as ``+`` and its digits when those are 8 to 15 long. "" for anything else.
+    international even without ``+`` (a national ``08…`` form is read as such). A number
+    the metadata does not know yet (a range opened after this package's release) is
+    still the provider's verified number: it is kept as ``+`` and its digits when those
+    are 8 to 15 long. "" for anything else.
     """
     digits = re.sub(r"\D", "", text or "")
     if not digits:
