@@ -143,3 +143,13 @@ def test_the_form_field_cleans_to_e164_and_shows_the_national_form():
     assert field.clean("0812 3456 7890") == E164
     assert field.clean("") == ""
     assert field.prepare_value(E164) == "0812-3456-7890"
+
+
+def test_templates_show_stored_numbers_as_staff_dial_them():
+    from django.template import engines
+
+    page = engines["django"].from_string(
+        "{% load phones %}{{ one|phone }} | {{ many|phones }} | {{ odd|phone }}"
+    )
+    rendered = page.render({"one": E164, "many": [E164, "+62721123456", ""], "odd": "RT 03"})
+    assert rendered == "0812-3456-7890 | 0812-3456-7890, (0721) 123456 | RT 03"
