@@ -204,16 +204,6 @@ def title_from(text: str, fallback: str) -> str:
     return first if len(first) <= 80 else first[:77].rstrip() + "..."
 
 
-def normalise_phone(raw: str) -> str:
-    """E.164 digits with the leading ``+``: ``0812…``/``62812…``/``+62 812…`` → ``+62812…``."""
-    digits = re.sub(r"\D", "", raw or "")
-    if not digits:
-        return ""
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return "+" + digits
-
-
 # --- reply windows ---------------------------------------------------------------------------
 
 # channels.md §0/§1.2/§2.3: WhatsApp 24 h customer-service window then templates only;

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from kanal.core import phones
+
 from . import queries, rules
 
 
@@ -80,7 +82,9 @@ def export_rows(user, filters: queries.InboxFilters, limit: int) -> list[list]:
                 timezone.localtime(case.closed_at).replace(tzinfo=None) if case.closed_at else None,
                 case.rating,
                 (reporter.name if visible else hidden) if reporter else "",
-                (reporter.phone if visible else hidden) if reporter else "",
+                # The national form (0812-3456-7890): a spreadsheet keeps it as text,
+                # where it would read +6281… as a number.
+                (phones.display(reporter.phone) if visible else hidden) if reporter else "",
                 (reporter.email if visible else hidden) if reporter else "",
             ]
         )

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kanal.core import phones
+from kanal.core.forms import PhoneField, phone_error
 from kanal.directory.queries import active_categories
 
 from . import queries, rules
@@ -95,12 +97,9 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     name = forms.CharField(label=_("Your name"), max_length=150, required=False)
-    phone = forms.RegexField(
+    phone = PhoneField(
         label=_("WhatsApp number"),
         required=False,
-        max_length=20,
-        regex=r"^\+?[0-9 ()-]{8,20}$",
-        error_messages={"invalid": _("Enter a phone number like 0812 3456 7890.")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
@@ -263,14 +262,18 @@ class ContactForm(forms.Form):
     )
 
     def clean_contact(self):
-        from .rules import normalise_contact
-
-        value = normalise_contact(self.cleaned_data["contact"])
-        if not value:
-            raise forms.ValidationError(
-                _("Enter a phone number like 0812 3456 7890 or an e-mail address.")
-            )
-        return value
+        typed = self.cleaned_data["contact"]
+        value = rules.normalise_contact(typed)
+        if value:
+            return value
+        if "@" not in typed and any(c.isdigit() for c in typed):
+            try:  # a number: say what is wrong with it
+                phones.to_e164(typed)
+            except phones.InvalidPhone as error:
+                raise forms.ValidationError(phone_error(error.reason)) from None
+        raise forms.ValidationError(
+            _("Enter a phone number like 0812 3456 7890 or an e-mail address.")
+        )
 
 
 class PointForm(forms.Form):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from kanal.accounts.queries import area_office_kinds, scope_for
 from kanal.accounts.rules import Capability, StaffScope
 from kanal.audit.queries import history_of
+from kanal.core import phones
 from kanal.core.queries import working_calendar
 from kanal.directory.models import Category, Unit
 from kanal.directory.queries import active_categories
@@ -232,17 +232,13 @@ PERSON_MATCH_LIMIT = 50
 
 
 def phone_variants(text: str) -> list[str]:
-    """The ways one Indonesian mobile number is written: 0812…, 62812…, +62812…."""
-    digits = re.sub(r"\D", "", text)
-    if len(digits) < 8:
-        return []
-    if digits.startswith("62"):
-        local = digits[2:]
-    elif digits.startswith("0"):
-        local = digits[1:]
-    else:
-        local = digits
-    return [f"0{local}", f"62{local}", f"+62{local}", local]
+    """The stored forms of the number in ``text`` ([] when it is none), for ``__in`` lookups.
+
+    Phones are stored in E.164 (kanal.core.phones; the reporter phone index finds them
+    whatever form staff type); WhatsApp contacts are known by the same digits without
+    ``+`` (``wa_id``). The national forms match numbers a provider keeps as written.
+    """
+    return phones.written_forms(text)
 
 
 def matching_reporter_ids(text: str) -> list[int]:
@@ -580,16 +576,13 @@ def nearby_reports(
 def reporters_with_contact(contact: str):
     """Reporter rows whose phone or e-mail is ``contact`` (normalised), from any channel.
 
-    Phones are stored as typed (0812…, +62 812…, 62812…), so candidates are found by
-    their last four digits and compared normalised.
+    Phones are stored in E.164 (kanal.core.phones), so a phone is an exact, indexed match.
     """
     from .models import Reporter
 
     if "@" in contact:
         return Reporter.objects.filter(email__iexact=contact)
-    candidates = Reporter.objects.filter(phone__endswith=contact[-4:]).only("pk", "phone")
-    ids = [r.pk for r in candidates if rules.normalise_phone(r.phone) == contact]
-    return Reporter.objects.filter(pk__in=ids)
+    return Reporter.objects.filter(phone=phones.e164_or_blank(contact) or contact)
 
 
 def cases_for_contact(contact: str) -> QuerySet[Complaint]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from kanal import audit
+from kanal.core import phones
 from kanal.core.loading import LoadReport, upsert
 from kanal.wilayah.models import Kecamatan, Kelurahan
 
@@ -44,7 +45,7 @@ def _unit_values(row: dict) -> dict:
         "complaint_topics": row.get("topik_aduan", ""),
         "head_title": row.get("jabatan_kepala") or rules.default_head_title(kind),
         "address": row.get("alamat", ""),
-        "phone": row.get("telepon", ""),
+        "phone": phones.storable(row.get("telepon", "")),
         "email": row.get("email", ""),
         "website": row.get("situs", ""),
     }
@@ -146,6 +147,8 @@ def update_unit(*, actor, unit: Unit, **changes) -> Unit:
     unknown = set(changes) - set(UNIT_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    if "phone" in changes:  # E.164 when it is a number; an office's note stays as written
+        changes["phone"] = phones.storable(changes["phone"])
     before = Unit.objects.get(pk=unit.pk)
     diff = {k: [getattr(before, k), v] for k, v in changes.items() if getattr(before, k) != v}
     for field, value in changes.items():

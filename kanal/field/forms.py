@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kanal.core.forms import PhoneField
 from kanal.core.uploads import max_upload_bytes
 from kanal.publishing.models import FieldVisit
 from kanal.wilayah.queries import kelurahan_by_code
@@ -30,12 +31,7 @@ class FieldRecordForm(forms.Form):
     lng = forms.FloatField(required=False, min_value=94.5, max_value=141.5)
     place = forms.CharField(max_length=300, required=False)
     name = forms.CharField(max_length=150, required=False)
-    phone = forms.RegexField(
-        regex=r"^\+?[0-9 ()-]{8,20}$",
-        max_length=20,
-        required=False,
-        error_messages={"invalid": _("Enter a phone number like 0812 3456 7890.")},
-    )
+    phone = PhoneField(required=False)
     no_contact = forms.BooleanField(required=False)
     consent = forms.BooleanField(required=False)
     visit = forms.IntegerField(required=False)

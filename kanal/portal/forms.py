@@ -3,6 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kanal.core import phones
+from kanal.core.forms import phone_error
+
 from . import queries
 
 
@@ -52,14 +55,17 @@ class FollowForm(forms.Form):
     )
 
     def clean(self):
-        from kanal.complaints.rules import normalise_contact, normalise_phone
+        from kanal.complaints.rules import normalise_contact
 
         data = super().clean()
         via, address = data.get("via"), data.get("address", "")
         if via == "email" and "@" not in address and address:
             self.add_error("address", _("Enter an e-mail address like name@example.com."))
-        elif via == "whatsapp" and address and not normalise_phone(address):
-            self.add_error("address", _("Enter a phone number like 0812 3456 7890."))
+        elif via == "whatsapp" and address and not phones.e164_or_blank(address):
+            try:  # say what is wrong with the number
+                phones.to_e164(address)
+            except phones.InvalidPhone as error:
+                self.add_error("address", phone_error(error.reason))
         elif address and not normalise_contact(address):
             self.add_error("address", _("Enter an e-mail address like name@example.com."))
         return data

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kanal.core.forms import PhoneField
+
 from .models import (
     AccessMethod,
     Channel,
@@ -70,9 +72,8 @@ class RequestForm(HoneypotMixin):
         help_text=_("We send the written notice here. Give an e-mail or a telephone number."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Telephone"),
-        max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
@@ -216,7 +217,7 @@ class CompleteForm(forms.Form):
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
+    phone = PhoneField(label=_("Telephone"), required=False)
     purpose = forms.CharField(
         label=_("Purpose of use"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

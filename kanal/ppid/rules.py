@@ -14,6 +14,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from kanal.core import phones
 from kanal.core.calendar import WorkingDayCalendar
 
 # UU 14/2008 Pasal 22(7): written notice no later than 10 working days after receipt.
@@ -241,20 +242,14 @@ def annual_figures(
     )
 
 
-def normalise_phone(phone: str) -> str:
-    """Digits of an Indonesian phone number without the 0 / +62 prefix, for matching."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("62"):
-        digits = digits[2:]
-    return digits.lstrip("0")
-
-
 def contact_matches(given: str, *, email: str, phone: str) -> bool:
-    """True when ``given`` is the request's e-mail (any case) or its phone (any format)."""
+    """True when ``given`` is the request's e-mail (any case) or its phone (any format).
+
+    Phones are compared in E.164 (kanal.core.phones), so "0812…" matches "+62 812…".
+    """
     given = given.strip()
     if not given:
         return False
     if "@" in given:
         return bool(email) and given.lower() == email.strip().lower()
-    wanted = normalise_phone(given)
-    return len(wanted) >= 6 and wanted == normalise_phone(phone)
+    return phones.same_number(given, phone)

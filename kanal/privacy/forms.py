@@ -5,17 +5,24 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kanal.core.forms import PhoneField
+
 from .actions import BREACH_FIELDS
 from .models import Breach, SubjectRequest
 
 
 class SubjectRequestForm(forms.ModelForm):
+    phone = PhoneField(
+        label=_("phone or WhatsApp"),
+        required=False,
+        help_text=_("The number the person used in their reports."),
+    )
+
     class Meta:
         model = SubjectRequest
         fields = ["kind", "subject_name", "phone", "email", "nik", "note"]
         widgets = {"kind": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "phone": _("The number the person used in their reports."),
             "nik": _("Only if the person gave it in a report."),
         }
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kanal.accounts.queries import scope_for
 from kanal.channels.models import Contact, Conversation, InboundEvent, Message, OutboundMessage
 from kanal.complaints.models import Attachment, CaseMessage, CitizenNotice, Complaint, MessageKind
+from kanal.core import phones
 from kanal.ppid.models import Dispute, DisputeOutcome, InformationRequest, Objection, ObjectionState
 from kanal.ppid.models import RequestState as PpidState
 
@@ -239,28 +240,16 @@ def is_conversation_anonymised(conversation: Conversation) -> bool:
 def cases_of_subject(req: SubjectRequest) -> list[Complaint]:
     """Cases whose reporter gave the request's phone, e-mail or NIK (exact matches)."""
     condition = Q(pk__in=[])
-    phone = rules.normalise_phone(req.phone)
-    if len(phone) >= 8:
-        condition |= Q(reporter__phone__endswith=phone[-8:])
+    phone = phones.e164_or_blank(req.phone)
+    if phone:
+        condition |= Q(reporter__phone=phone)  # stored in E.164 (kanal.core.phones)
     if req.email:
         condition |= Q(reporter__email__iexact=req.email)
     if req.nik:
         condition |= Q(reporter__nik=req.nik)
-    found = Complaint.objects.filter(condition).select_related("reporter").order_by("received_at")
-    result = []
-    for case in found:
-        r = case.reporter
-        if (
-            (phone and rules.normalise_phone(r.phone) == phone)
-            or (req.email and r.email.lower() == req.email.lower())
-            or (req.nik and r.nik == req.nik)
-        ):
-            result.append(case)
-    return result
-
-
-def _phone_matches(stored: str, phone: str) -> bool:
-    return bool(phone) and rules.normalise_phone(stored) == phone
+    return list(
+        Complaint.objects.filter(condition).select_related("reporter").order_by("received_at")
+    )
 
 
 def conversations_of_subject(req: SubjectRequest) -> list[Conversation]:
@@ -268,28 +257,19 @@ def conversations_of_subject(req: SubjectRequest) -> list[Conversation]:
 
     WhatsApp and SMS contacts are known by their number, e-mail contacts by their
     address; other channels only when a phone or e-mail was recorded for them. Matching
-    is exact after normalising phone numbers, as for cases.
+    is exact: phones are stored in E.164, WhatsApp ids as E.164 digits (``wa_id``),
+    SMS ids in E.164 (kanal.core.phones).
     """
-    phone = rules.normalise_phone(req.phone)
+    phone = phones.e164_or_blank(req.phone)
     condition = Q(pk__in=[])
-    if len(phone) >= 8:
-        for field in ("phone", "external_id", "citizen__phone"):
-            condition |= Q(**{f"{field}__endswith": phone[-8:]})
+    if phone:
+        condition |= Q(phone=phone) | Q(citizen__phone=phone)
+        condition |= Q(external_id__in=[phone, phones.whatsapp_id(phone)])
     if req.email:
         for field in ("email", "external_id", "citizen__email"):
             condition |= Q(**{f"{field}__iexact": req.email})
-    contacts = [
-        c
-        for c in Contact.objects.filter(condition).select_related("citizen")
-        if any(_phone_matches(v, phone) for v in (c.phone, c.external_id, c.citizen.phone))
-        or (
-            req.email
-            and req.email.lower()
-            in {c.email.lower(), c.external_id.lower(), c.citizen.email.lower()}
-        )
-    ]
     return list(
-        Conversation.objects.filter(contact__in=contacts)
+        Conversation.objects.filter(contact__in=Contact.objects.filter(condition))
         .exclude(pk__in=anonymised_conversation_ids())
         .order_by("pk")
     )
@@ -297,31 +277,20 @@ def conversations_of_subject(req: SubjectRequest) -> list[Conversation]:
 
 def information_requests_of_subject(req: SubjectRequest) -> list[InformationRequest]:
     """PPID requests whose requester (or an objector on them) gave the NIK, e-mail or phone."""
-    phone = rules.normalise_phone(req.phone)
+    phone = phones.e164_or_blank(req.phone)
     condition = Q(pk__in=[])
-    if len(phone) >= 8:
-        condition |= Q(phone__endswith=phone[-8:]) | Q(objections__phone__endswith=phone[-8:])
+    if phone:  # stored in E.164 (kanal.core.phones)
+        condition |= Q(phone=phone) | Q(objections__phone=phone)
     if req.email:
         condition |= Q(email__iexact=req.email) | Q(objections__email__iexact=req.email)
     if req.nik:
         condition |= Q(identity_number=req.nik)
-    found = (
+    return list(
         InformationRequest.objects.filter(condition)
         .exclude(pk__in=anonymised_request_ids())
         .distinct()
         .order_by("received_at")
     )
-    result = []
-    for r in found:
-        phones = [r.phone, *r.objections.values_list("phone", flat=True)]
-        emails = [r.email, *r.objections.values_list("email", flat=True)]
-        if (
-            any(_phone_matches(p, phone) for p in phones)
-            or (req.email and req.email.lower() in {e.lower() for e in emails})
-            or (req.nik and r.identity_number == req.nik)
-        ):
-            result.append(r)
-    return result
 
 
 def is_anonymised(case: Complaint) -> bool:

@@ -69,11 +69,3 @@ def breach_notice_overdue(
     """True when a notice is still missing after the deadline."""
     missing = subjects_notified_at is None or authority_notified_at is None
     return missing and now > breach_notice_due(discovered_at)
-
-
-def normalise_phone(text: str) -> str:
-    """Digits of an Indonesian number in the 08… form, for matching (+62 812… → 0812…)."""
-    digits = "".join(c for c in text if c.isdigit())
-    if digits.startswith("62"):
-        digits = "0" + digits[2:]
-    return digits

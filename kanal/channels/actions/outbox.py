@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kanal import audit
 from kanal.complaints import actions as complaints
 from kanal.complaints.models import CitizenNotice, NoticeStatus
+from kanal.core import phones
 from kanal.core.tasks import enqueue_on_commit
 
 from .. import queries, rules
@@ -94,7 +95,7 @@ def _conversation_for_notice(notice: CitizenNotice) -> Conversation | None:
         return conversation
     contact = Contact.objects.filter(channel=notice.channel, external_id=notice.address).first()
     if contact is None and notice.channel in ("whatsapp", "sms"):
-        phone = rules.normalise_phone(notice.address)
+        phone = phones.e164_or_blank(notice.address)
         contact = Contact.objects.filter(channel=notice.channel, phone=phone).first()
     if contact is None:
         return None

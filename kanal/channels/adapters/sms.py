@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 
 import httpx
 
-from ..rules import InboundItem, MediaRef, normalise_phone
+from kanal.core import phones
+
+from ..rules import InboundItem, MediaRef
 from .base import (
     Download,
     OutgoingReply,
@@ -48,7 +50,7 @@ def normalise(body: bytes) -> list[InboundItem]:
                 error=payload.get("error", ""),
             )
         ]
-    phone = normalise_phone(str(payload.get("from", "")))
+    phone = phones.from_provider(str(payload.get("from", "")))
     stamp = payload.get("received_at")
     return [
         InboundItem(

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 
 import httpx
 
-from ..rules import InboundItem, MediaRef, normalise_phone
+from kanal.core import phones
+
+from ..rules import InboundItem, MediaRef
 from .base import Download, OutgoingReply, ProviderError, setting, timeout, transport_error
 
 PROVIDER = "telegram"
@@ -51,7 +53,7 @@ def normalise(body: bytes) -> list[InboundItem]:
         kind = "location"
         lat, lng = message["location"].get("latitude"), message["location"].get("longitude")
         data["location"] = {"lat": lat, "lng": lng}
-    phone = normalise_phone(message.get("contact", {}).get("phone_number", ""))
+    phone = phones.from_provider(message.get("contact", {}).get("phone_number", ""))
     message_id = f"{chat.get('id')}:{message.get('message_id')}"
     if update.get("edited_message"):
         message_id += ":edit"

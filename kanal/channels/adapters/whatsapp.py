@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 
 import httpx
 
-from ..rules import InboundItem, MediaRef, normalise_phone
+from kanal.core import phones
+
+from ..rules import InboundItem, MediaRef
 from .base import (
     Download,
     OutgoingReply,
@@ -75,7 +77,7 @@ def _message_item(message: dict, names: dict[str, str]) -> InboundItem:
         channel=CHANNEL,
         contact_id=sender,
         contact_name=names.get(sender, ""),
-        phone=normalise_phone(sender),
+        phone=phones.from_provider(sender),
         thread_key=sender,
         message_id=message.get("id", ""),
         message_kind="voice" if kind == "audio" and message.get("audio", {}).get("voice") else kind,
@@ -163,7 +165,9 @@ def template_body(reply: OutgoingReply) -> dict:
 
 def send(reply: OutgoingReply) -> str:
     """Send a text (or the notice template) and return the ``wamid`` Meta accepted."""
-    to = reply.recipient if reply.recipient.startswith("+") else "+" + reply.recipient
+    # The recipient is the contact's wa_id (6281…); Meta wants "+" and the country code,
+    # or it prepends the business number's own country code (channels.md, Cloud API).
+    to = phones.from_provider(reply.recipient) or "+" + reply.recipient.lstrip("+")
     body: dict = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
     if reply.mode == "template":
         body |= {"type": "template", "template": template_body(reply)}

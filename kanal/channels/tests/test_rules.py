@@ -93,19 +93,6 @@ def test_tiktok_signature_window():
 
 
 @pytest.mark.parametrize(
-    ("raw", "e164"),
-    [
-        ("081234567890", "+6281234567890"),
-        ("6281234567890", "+6281234567890"),
-        ("+62 812-3456-7890", "+6281234567890"),
-        ("", ""),
-    ],
-)
-def test_normalise_phone(raw, e164):
-    assert rules.normalise_phone(raw) == e164
-
-
-@pytest.mark.parametrize(
     ("attempts", "delay"),
     [
         (1, timedelta(seconds=30)),

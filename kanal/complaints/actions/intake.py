@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kanal import audit
+from kanal.core import phones
 from kanal.core.tasks import enqueue_on_commit
 from kanal.core.uploads import CleanFile, sanitise_upload
 from kanal.wilayah.queries import kelurahan_at
@@ -87,7 +88,7 @@ def submit_complaint(
     if reporter is not None and (reporter.name or reporter.phone or reporter.email):
         reporter_row = Reporter.objects.create(
             name=reporter.name,
-            phone=reporter.phone,
+            phone=phones.storable(reporter.phone),
             email=reporter.email,
             nik=reporter.nik,
             contact_preference=reporter.contact_preference,

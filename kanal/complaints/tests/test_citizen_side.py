@@ -295,7 +295,7 @@ def test_my_reports_lists_web_and_whatsapp_cases_for_one_phone(client, reference
     url = reverse("complaints:my_reports")
     client.post(url, {"contact": "+62 812-3456-7001"})
     notice = CitizenNotice.objects.filter(subject__icontains="kode").latest("pk")
-    assert notice.channel == "whatsapp" and notice.address == "6281234567001"
+    assert notice.channel == "whatsapp" and notice.address == "+6281234567001"
     code = re.search(r"\b(\d{6})\b", notice.body).group(1)
     assert client.post(url, {"code": "000000" if code != "000000" else "111111"}).status_code == 400
     client.post(url, {"code": code})
@@ -431,9 +431,9 @@ def test_report_limits_table(age, device, verdict, scopes):
 @pytest.mark.parametrize(
     ("typed", "normal"),
     [
-        ("0812 3456 7890", "6281234567890"),
-        ("+62 812-3456-7890", "6281234567890"),
-        ("81234567890", "6281234567890"),
+        ("0812 3456 7890", "+6281234567890"),
+        ("+62 812-3456-7890", "+6281234567890"),
+        ("81234567890", "+6281234567890"),
         ("12345", ""),
         ("Rina@Example.COM ", "rina@example.com"),
         ("rina@", ""),

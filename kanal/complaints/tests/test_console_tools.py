@@ -40,7 +40,7 @@ def test_operator_exports_the_filtered_inbox_as_csv_with_reporters(client, staff
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][0] == "Nomor" and len(rows) == 2
     assert rows[1][0] == case.tracking_number
-    assert "budi@example.com" in rows[1] and "081234567890" in rows[1]
+    assert "budi@example.com" in rows[1] and "0812-3456-7890" in rows[1]
     assert rows[1][1][:4].isdigit() and rows[1][1][4] == "-"  # an ISO date, not a sentence
     event = AuditEvent.objects.get(action="complaint.exported")
     assert event.actor == staff["operator"]

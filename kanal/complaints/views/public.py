@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kanal.core import ratelimit
+from kanal.core import phones, ratelimit
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Category
 from kanal.wilayah.queries import kelurahan_at, kelurahan_by_code
@@ -158,7 +158,7 @@ def _support(request, number: str):
     via, address = "none", ""
     if preference == "email" and rules.normalise_contact(request.POST.get("email", "")):
         via, address = "email", request.POST["email"]
-    elif preference == "whatsapp" and rules.normalise_phone(request.POST.get("phone", "")):
+    elif preference == "whatsapp" and phones.e164_or_blank(request.POST.get("phone", "")):
         via, address = "whatsapp", request.POST["phone"]
     actions.follow_complaint(case=case, via=via, address=address, supporter=True)
     text = _("Thank you. You were added as a supporter of report %(number)s.") % {

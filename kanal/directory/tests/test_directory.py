@@ -187,7 +187,8 @@ def test_editing_a_unit_records_what_changed(reference_data, staff_factory):
     event = history_of(dpu).last()
     assert event.action == "unit.updated"
     assert event.actor == admin
-    assert event.data["changes"]["phone"] == ["", "0721-123456"]
+    assert event.data["changes"]["phone"] == ["", "+62721123456"]  # stored in E.164
+    assert Unit.objects.get(code="dpu").phone == "+62721123456"
     with pytest.raises(ValueError, match="not editable"):
         actions.update_unit(actor=admin, unit=dpu, code="x")
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kanal import audit
+from kanal.core import phones
 from kanal.core.queries import working_calendar
 
 from .. import queries, rules
@@ -70,7 +71,7 @@ def file_objection(
         objector_name=objector_name,
         proxy_name=proxy_name,
         email=email,
-        phone=phone,
+        phone=phones.storable(phone),
         case_position=case_position,
         filed_late=late,
     )

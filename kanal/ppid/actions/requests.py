@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kanal import audit
+from kanal.core import phones
 from kanal.core.queries import working_calendar
 from kanal.core.tasks import enqueue_on_commit
 from kanal.core.uploads import sanitise_upload
@@ -120,6 +121,7 @@ def submit_information_request(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         **{k: (details.get(k) or "") for k in DETAIL_FIELDS if details.get(k) is not None},
     )
+    req.phone = phones.storable(req.phone)
     complete = not rules.missing_details(details)
     req.state = RequestState.IN_PROGRESS if complete else RequestState.INCOMPLETE
     req.completed_on = received_on if complete else None
@@ -203,6 +205,7 @@ def complete_information_request(
     for key in DETAIL_FIELDS:
         if key in details and details[key] is not None:
             setattr(req, key, details[key])
+    req.phone = phones.storable(req.phone)
     missing = rules.missing_details({k: getattr(req, k) for k in DETAIL_FIELDS})
     if missing:
         labels = [

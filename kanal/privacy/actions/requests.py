@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kanal import audit
+from kanal.core import phones
 
 from .. import queries, rules
 from ..models import (
@@ -32,7 +33,7 @@ def open_subject_request(
     req = SubjectRequest.objects.create(
         kind=kind,
         subject_name=subject_name,
-        phone=phone,
+        phone=phones.storable(phone),
         email=email,
         nik=nik,
         note=note,

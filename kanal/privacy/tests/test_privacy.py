@@ -63,13 +63,6 @@ def test_a_retention_period_shorter_than_30_days_is_refused():
         rules.retention_cutoff(at(2026, 1, 1), 10)
 
 
-@pytest.mark.parametrize(
-    ("typed", "digits"), [("+62 812-3456-7890", "081234567890"), ("0812 3456 7890", "081234567890")]
-)
-def test_phone_numbers_are_compared_by_digits(typed, digits):
-    assert rules.normalise_phone(typed) == digits
-
-
 # --- retention ---------------------------------------------------------------------------
 
 

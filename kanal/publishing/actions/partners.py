@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kanal import audit
+from kanal.core import phones
 
 from .. import queries, rules
 from ..models import (
@@ -41,6 +42,7 @@ def save_media_partner(actor, partner: MediaPartner | None = None, **fields) -> 
     for name in PARTNER_FIELDS:
         if name in fields:
             setattr(partner, name, fields[name])
+    partner.phone = phones.storable(partner.phone)  # E.164 when it is a number
     partner.save()
     audit.record(
         "partner.created" if created else "partner.updated",

@@ -1,0 +1,17 @@
+"""Stored phone numbers rewritten to E.164 (+62721123456), the one form every app stores
+(kanal.core.phones); pages show them in the national form. Office notes that are not
+numbers stay as they were and are counted; the reverse is a no-op."""
+
+from django.db import migrations
+
+from kanal.core.phone_migrations import rewrite_phones
+
+
+def forwards(apps, schema_editor):
+    rewrite_phones(apps, "directory.Unit", "phone")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("directory", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
