@@ -1,4 +1,4 @@
-"""complaints 0007_phones_e164: reporters', WhatsApp followers' and code contacts' numbers
+"""complaints 0008_phones_e164: reporters', WhatsApp followers' and code contacts' numbers
 become E.164; what is not a number stays, counted."""
 
 from datetime import UTC, datetime
@@ -9,7 +9,7 @@ from kanal.core.tests.migrating import migrate_back_and_forth, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = "0006_citizen_side"
+BEFORE = "0007_reporter_name_trigram"
 
 
 def test_stored_numbers_become_e164_and_the_rest_stays(capsys):

@@ -22,6 +22,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0006_citizen_side")]
+    dependencies = [("complaints", "0007_reporter_name_trigram")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
