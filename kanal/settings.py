@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kanal.ppid",
     "kanal.publishing",
     "kanal.channels",
+    "kanal.outbox",
     "kanal.api",
     "kanal.insights",
     "kanal.privacy",
@@ -308,6 +309,26 @@ KANAL_FIGURES_PERIOD_DAYS = int(os.environ.get("KANAL_FIGURES_PERIOD_DAYS", "365
 KANAL_FIGURES_CACHE_SECONDS = int(os.environ.get("KANAL_FIGURES_CACHE_SECONDS", "300"))
 # The channels shown on the home page; each section appears only when configured.
 KANAL_WHATSAPP_DISPLAY_NUMBER = os.environ.get("KANAL_WHATSAPP_DISPLAY_NUMBER", "")
+# The outbox (kanal.outbox): every message to a citizen or partner. A business-initiated
+# WhatsApp message must be a template Meta approved: "name" or "name:language" (default
+# language id), with body variables {{1}} tracking number, {{2}} the update. Empty: no
+# template route. (The same name and format as the channels' settings block.)
+_template_name, _, _template_language = os.environ.get(
+    "KANAL_WHATSAPP_NOTICE_TEMPLATE", ""
+).partition(":")
+KANAL_WHATSAPP_NOTICE_TEMPLATE = (
+    {"name": _template_name, "language": _template_language or "id"} if _template_name else {}
+)
+# Provider calls (channels and publishing) time out after this many seconds.
+KANAL_PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("KANAL_PROVIDER_TIMEOUT_SECONDS", "15"))
+# A temporary provider error is retried on the same route this many times in all, waiting
+# KANAL_OUTBOX_RETRY_SECONDS, then twice as long each time; then the next route is tried.
+KANAL_OUTBOX_ROUTE_TRIES = int(os.environ.get("KANAL_OUTBOX_ROUTE_TRIES", "3"))
+KANAL_OUTBOX_RETRY_SECONDS = int(os.environ.get("KANAL_OUTBOX_RETRY_SECONDS", "30"))
+# A send interrupted between "sending" and its result is sent again only after this
+# long, so that a provider's status callback (WhatsApp echoes our reference) can show
+# it got through first.
+KANAL_OUTBOX_RECONCILE_SECONDS = int(os.environ.get("KANAL_OUTBOX_RECONCILE_SECONDS", "600"))
 KANAL_PPID_DESK_ADDRESS = os.environ.get("KANAL_PPID_DESK_ADDRESS", "")
 KANAL_PPID_DESK_HOURS = os.environ.get("KANAL_PPID_DESK_HOURS", "")
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from kanal.channels import rules, tasks
 from kanal.channels.models import EventStatus, InboundEvent
-from kanal.complaints.models import CitizenNotice, NoticeStatus
 
 from .fakes.server import (
     PAGE_TOKEN,
@@ -63,7 +62,6 @@ def channel_settings(settings, fake, tmp_path):
     settings.KANAL_SMS_GATEWAY_SECRET = SMS_SECRET
     settings.KANAL_LAPOR_API_URL = f"{fake.url}/lapor"
     settings.KANAL_LAPOR_TOKEN = "lapor-test-token"
-    settings.KANAL_WHATSAPP_NOTICE_TEMPLATE = {}
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.KANAL_PUBLIC_URL = "https://lapor.example"
     return settings
@@ -97,30 +95,32 @@ def post_event(client, channel_settings):
 
 
 def process_pending() -> list[str]:
-    """What the worker does: process every pending event, then every pending notice."""
+    """What the worker does: process every pending event, then send the outbox."""
     results = [
         tasks.process_event(pk)
         for pk in InboundEvent.objects.filter(status=EventStatus.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     ]
-    deliver_pending_notices()
+    sent_outbox()
     return results
 
 
 def deliver_pending_notices() -> None:
-    for notice in CitizenNotice.objects.filter(status=NoticeStatus.PENDING).exclude(
-        channel="email"
-    ):
-        tasks.deliver_notice.call(notice.pk)
+    sent_outbox()
 
 
-def sent_outbox() -> None:
-    """Send every queued outbox message (replies queued by processing)."""
-    from kanal.channels.models import OutboundMessage
+def sent_outbox() -> list[str]:
+    """Send every pending outbox message (notices and replies queued by processing)."""
+    from kanal.outbox import tasks as outbox_tasks
+    from kanal.outbox.models import OutboxMessage
 
-    for pk in OutboundMessage.objects.filter(status="queued").values_list("pk", flat=True):
-        tasks.send_now(pk)
+    return [
+        outbox_tasks.deliver(pk)
+        for pk in OutboxMessage.objects.filter(status="pending")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
 
 
 def as_json(body: bytes):

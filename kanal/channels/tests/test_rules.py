@@ -56,24 +56,6 @@ def test_reply_window(channel, last, template, phone, email, mode, fallback):
     assert (window.mode, window.fallback) == (mode, fallback)
 
 
-@pytest.mark.parametrize(
-    ("current", "reported", "kept"),
-    [
-        ("queued", "sent", "sent"),
-        ("sent", "delivered", "delivered"),
-        ("read", "delivered", "read"),
-        ("read", "sent", "read"),
-        ("sent", "failed", "failed"),
-        ("delivered", "failed", "delivered"),
-        ("failed", "read", "read"),
-        ("delivered", "played", "read"),
-        ("sent", "deleted", "sent"),
-    ],
-)
-def test_merge_status_keeps_the_highest(current, reported, kept):
-    assert rules.merge_status(current, reported) == kept
-
-
 def test_meta_signature_is_checked_on_the_exact_bytes():
     body = b'{"text":"caf\\u00e9"}'
     header = rules.meta_signature("secret", body)
@@ -103,19 +85,6 @@ def test_tiktok_signature_window():
 )
 def test_normalise_phone(raw, e164):
     assert rules.normalise_phone(raw) == e164
-
-
-@pytest.mark.parametrize(
-    ("attempts", "delay"),
-    [
-        (1, timedelta(seconds=30)),
-        (2, timedelta(seconds=60)),
-        (5, timedelta(seconds=480)),
-        (6, None),
-    ],
-)
-def test_retry_delay_backs_off_then_gives_up(attempts, delay):
-    assert rules.retry_delay(attempts) == delay
 
 
 def test_silence():

@@ -30,7 +30,7 @@ from .lifecycle import (  # noqa: F401
     send_public_reply,
     verify_complaint,
 )
-from .notices import mark_notifications_read, record_notice_result  # noqa: F401
+from .notices import mark_notifications_read, report_unreachable_reporter  # noqa: F401
 from .routing import apply_routing, revert_auto_disposition  # noqa: F401
 from .sweep import recompute_due_dates, sweep_deadlines  # noqa: F401
 from .templates import delete_response_template, save_response_template  # noqa: F401

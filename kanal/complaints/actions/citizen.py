@@ -18,7 +18,7 @@ from kanal.core.queries import working_calendar
 from .. import rules
 from ..models import AccessCode, CaseMessage, Complaint, MessageKind, State
 from ..queries import deadlines
-from .common import locked, notify_reporter, notify_staff, transition
+from .common import locked, notify_reporter, notify_staff, operators, transition
 
 CODE_TTL = timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
@@ -45,6 +45,7 @@ def issue_access_code(case: Complaint) -> bool:
             "Do not share it."
         )
         % {"number": case.tracking_number, "code": code},
+        kind="code",
     )
     if notice is None:
         return False
@@ -58,7 +59,7 @@ def issue_access_code(case: Complaint) -> bool:
         "complaint.access_code_sent",
         obj=case,
         actor_label="citizen",
-        data={"channel": notice.channel},
+        data={"channel": notice.first_route},
     )
     return True
 
@@ -82,12 +83,6 @@ def verify_access_code(case: Complaint, code: str) -> bool:
     access.save(update_fields=["used_at"])
     audit.record("complaint.reporter_verified", obj=case, actor_label="citizen")
     return True
-
-
-def _operators():
-    from kanal.accounts.models import User
-
-    return User.objects.filter(is_active=True, memberships__role="operator").distinct()
 
 
 @transaction.atomic
@@ -115,7 +110,7 @@ def add_citizen_reply(*, case: Complaint, body: str, channel: str = "web") -> Ca
         data={"message": message.pk},
     )
     notify_staff(
-        _operators(),
+        operators(),
         case,
         "citizen_reply",
         _("The reporter replied on %(number)s") % {"number": case.tracking_number},

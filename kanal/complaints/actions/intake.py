@@ -143,6 +143,7 @@ def submit_complaint(
             "number to follow your report at %(site)s/lacak/."
         )
         % {"number": case.tracking_number, "site": getattr(settings, "KANAL_PUBLIC_URL", "")},
+        kind="receipt",
     )
     return case
 

@@ -15,6 +15,7 @@ from kanal.accounts.rules import Capability
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Unit
 from kanal.directory.queries import city_units, outside_bodies
+from kanal.outbox import queries as outbox_queries
 from kanal.routing.models import RoutingDecision
 from kanal.routing.queries import suggest, suggestion_rows
 
@@ -100,6 +101,7 @@ def case_page(request, number: str):
             if show_reporter
             else rules.redact_personal_data(case.description, known),
             "timeline": queries.timeline(case),
+            "deliveries": outbox_queries.delivery_panel_for(case, show_addresses=show_reporter),
             "messages_list": queries.messages_for_staff(case),
             "follow_ups": case.follow_ups.select_related("author", "unit"),
             "attachments": case.attachments.all(),
