@@ -91,3 +91,26 @@ def test_silence():
     assert rules.is_silent(None, NOW, timedelta(hours=1))
     assert rules.is_silent(NOW - timedelta(hours=2), NOW, timedelta(hours=1))
     assert not rules.is_silent(NOW - timedelta(minutes=30), NOW, timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "rating"),
+    [
+        ("5", "rate", 5),
+        (" 1 ", "rate", 1),
+        ("4 bintang", "rate", 4),
+        ("3/5", "rate", 3),
+        ("3 dari 5", "rate", 3),
+        ("6", None, 0),
+        ("5 lampu mati di jalan Teuku Umar", None, 0),
+        ("buka lagi", "reopen", 0),
+        ("Buka  kembali, masih rusak", "reopen", 0),
+        ("tolong buka lagi", None, 0),
+        ("", None, 0),
+    ],
+)
+def test_a_reply_is_a_rating_a_reopening_or_neither(text, kind, rating):
+    answer = rules.case_answer(text)
+    assert (answer.kind if answer else None) == kind
+    if answer and kind == "rate":
+        assert answer.rating == rating
