@@ -35,7 +35,7 @@ class ProviderError(Exception):
         self.code = code
 
     def __str__(self) -> str:
-        if self.code and not self.message.startswith(self.code):
+        if self.code and self.code not in self.message:
             return f"{self.code}: {self.message}"
         return self.message
 
