@@ -106,10 +106,6 @@ def process_pending() -> list[str]:
     return results
 
 
-def deliver_pending_notices() -> None:
-    sent_outbox()
-
-
 def sent_outbox() -> list[str]:
     """Send every pending outbox message (notices and replies queued by processing)."""
     from kanal.outbox import tasks as outbox_tasks
