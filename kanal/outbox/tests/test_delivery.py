@@ -105,6 +105,7 @@ def test_a_web_reporter_who_chose_whatsapp_receives_the_receipt_as_a_template(
     assert "Pesan ke pelapor" in page
     assert "Sampai ke penerima melalui Pesan templat WhatsApp." in page
     assert "belum pernah menulis kepada kami di saluran ini" in page  # why not a free text
+    assert "Sebuah pesan dikirim melalui Pesan templat WhatsApp." in page  # the history
 
 
 def test_with_whatsapp_refusing_the_receipt_arrives_by_email_at_a_real_smtp_server(
