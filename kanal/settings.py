@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kanal.ppid",
     "kanal.publishing",
     "kanal.channels",
+    "kanal.outbox",
     "kanal.api",
     "kanal.insights",
     "kanal.privacy",
@@ -481,6 +482,16 @@ KANAL_FIGURES_PERIOD_DAYS = int(os.environ.get("KANAL_FIGURES_PERIOD_DAYS", "365
 KANAL_FIGURES_CACHE_SECONDS = int(os.environ.get("KANAL_FIGURES_CACHE_SECONDS", "300"))
 # The channels shown on the home page; each section appears only when configured.
 KANAL_WHATSAPP_DISPLAY_NUMBER = os.environ.get("KANAL_WHATSAPP_DISPLAY_NUMBER", "")
+# The outbox (kanal.outbox): every message to a citizen or partner (the WhatsApp template
+# it uses outside the 24-hour window is KANAL_WHATSAPP_NOTICE_TEMPLATE, with the channels).
+# A temporary provider error is retried on the same route this many times in all, waiting
+# KANAL_OUTBOX_RETRY_SECONDS, then twice as long each time; then the next route is tried.
+KANAL_OUTBOX_ROUTE_TRIES = int(os.environ.get("KANAL_OUTBOX_ROUTE_TRIES", "3"))
+KANAL_OUTBOX_RETRY_SECONDS = int(os.environ.get("KANAL_OUTBOX_RETRY_SECONDS", "30"))
+# A send interrupted between "sending" and its result is sent again only after this
+# long, so that a provider's status callback (WhatsApp echoes our reference) can show
+# it got through first.
+KANAL_OUTBOX_RECONCILE_SECONDS = int(os.environ.get("KANAL_OUTBOX_RECONCILE_SECONDS", "600"))
 KANAL_PPID_DESK_ADDRESS = os.environ.get("KANAL_PPID_DESK_ADDRESS", "")
 KANAL_PPID_DESK_HOURS = os.environ.get("KANAL_PPID_DESK_HOURS", "")
 
@@ -514,7 +525,9 @@ KANAL_GRAPH_URL = os.environ.get("KANAL_GRAPH_URL", "")
 KANAL_WHATSAPP_TOKEN = os.environ.get("KANAL_WHATSAPP_TOKEN", "")
 KANAL_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("KANAL_WHATSAPP_PHONE_NUMBER_ID", "")
 KANAL_WHATSAPP_APP_SECRET = os.environ.get("KANAL_WHATSAPP_APP_SECRET", "")
-# The approved template for updates outside the 24-hour window: "name" or "name:language".
+# The approved template for business-initiated updates (outside the 24-hour window, or to a
+# web reporter who never wrote): "name" or "name:language" (default id), body variables
+# {{1}} tracking number, {{2}} the update. Empty: the outbox has no template route.
 _template_name, _, _template_language = os.environ.get(
     "KANAL_WHATSAPP_NOTICE_TEMPLATE", ""
 ).partition(":")
@@ -593,9 +606,9 @@ KANAL_SOCIAL_ACCOUNTS = [
     tuple(pair.split("=", 1)) for pair in env_list("KANAL_SOCIAL_ACCOUNTS") if "=" in pair
 ]
 
-# Provider calls: seconds before a call is abandoned (retried later by its task).
-KANAL_CHANNEL_HTTP_TIMEOUT = float(os.environ.get("KANAL_CHANNEL_HTTP_TIMEOUT", "10"))
-KANAL_PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("KANAL_PROVIDER_TIMEOUT_SECONDS", "20"))
+# Provider calls (channels, the outbox and publishing, through kanal.core.http): seconds
+# before a call is abandoned (retried later by its task).
+KANAL_PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("KANAL_PROVIDER_TIMEOUT_SECONDS", "15"))
 # Pending inbound events older than this are queued again by the sweep.
 KANAL_CHANNEL_SWEEP_MINUTES = int(os.environ.get("KANAL_CHANNEL_SWEEP_MINUTES", "10"))
 # Hours without an event after which a configured channel is shown as silent.

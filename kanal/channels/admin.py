@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import actions
-from .models import Citizen, Contact, Conversation, InboundEvent, OutboundMessage
+from .models import Citizen, Contact, Conversation, InboundEvent
 
 
 @admin.register(InboundEvent)
@@ -23,18 +23,6 @@ class InboundEventAdmin(admin.ModelAdmin):
     def retry(self, request, queryset):
         for event in queryset.filter(status="failed"):
             actions.retry_inbound_event(actor=request.user, event_id=event.pk)
-
-
-@admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ["channel", "recipient", "status", "mode", "attempts", "created_at"]
-    list_filter = ["channel", "status", "mode"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contact, Conversation, Citizen)

@@ -16,7 +16,6 @@ class ChannelsConfig(AppConfig):
         schedule.register(
             "channels.sweep_inbound_events", tasks.sweep_inbound_events, timedelta(minutes=5)
         )
-        schedule.register("channels.sweep_outbox", tasks.sweep_outbox, timedelta(minutes=15))
         schedule.register(
             "channels.check_channel_health", tasks.check_channel_health, timedelta(minutes=15)
         )

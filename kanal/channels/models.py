@@ -1,4 +1,4 @@
-"""Inbound events stored raw, citizens and their contacts, conversations, messages, the outbox."""
+"""Inbound events stored raw, citizens and their contacts, conversations, messages."""
 
 from django.conf import settings
 from django.db import models
@@ -186,47 +186,6 @@ class MessageMedia(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.file.name
-
-
-class OutboxStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    DELIVERED = "delivered", _("Delivered")
-    READ = "read", _("Read")
-
-
-class OutboundMessage(TimeStampedModel):
-    """A reply recorded before it is sent (the outbox), then marked from provider callbacks."""
-
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.PROTECT, related_name="outbound"
-    )
-    complaint = models.ForeignKey(
-        Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    notice_id = models.BigIntegerField(null=True, blank=True, unique=True)
-    channel = models.CharField(max_length=20)
-    recipient = models.CharField(max_length=200)
-    body = models.TextField()
-    mode = models.CharField(max_length=20, default="text")  # text, template, human_agent
-    template_name = models.CharField(max_length=100, blank=True)
-    status = models.CharField(
-        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED, db_index=True
-    )
-    provider_message_id = models.CharField(max_length=255, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    status_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("outbound message")
-        verbose_name_plural = _("outbound messages")
-
-    def __str__(self) -> str:
-        return f"{self.channel} → {self.recipient} ({self.status})"
 
 
 class ChannelAlert(models.Model):

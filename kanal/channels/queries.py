@@ -13,18 +13,18 @@ from django.utils import timezone
 from kanal.accounts.queries import scope_for
 from kanal.accounts.rules import Capability
 from kanal.complaints.models import Complaint
-from kanal.core import secrets
+from kanal.core import phones, secrets
+from kanal.outbox.models import DeliveryAttempt
 
 from . import rules
 from .models import (
     ChannelAlert,
     ChannelSettings,
     Citizen,
+    Contact,
     Conversation,
     EventStatus,
     InboundEvent,
-    OutboundMessage,
-    OutboxStatus,
     Provider,
     SignatureFailure,
 )
@@ -115,6 +115,37 @@ def configured_providers() -> list[str]:
     ]
 
 
+def can_send(provider: str) -> bool:
+    """Whether Kanal can send on ``provider`` (e-mail always can: Django's mail settings)."""
+    if provider == "email":
+        return True
+    names = rules.SEND_SETTINGS.get(provider)
+    return bool(names) and all(channel_setting(name, provider) for name in names)
+
+
+def reply_recipient(conversation: Conversation) -> str:
+    """Who a reply in ``conversation`` goes to: the newest comment on comment threads
+    (a Page comment is answered on the comment), else the contact."""
+    if conversation.thread_key.startswith("comment:"):
+        last = conversation.messages.filter(direction="in").order_by("-sent_at", "-pk").first()
+        if last is not None:
+            return last.data.get("comment_id") or last.provider_message_id
+    return conversation.contact.external_id
+
+
+def conversation_with(channel: str, address: str) -> Conversation | None:
+    """The newest conversation with the person at ``address`` (id or phone) on ``channel``."""
+    contacts = Contact.objects.filter(channel=channel, external_id=address)
+    if not contacts.exists() and channel in ("whatsapp", "sms"):
+        contacts = Contact.objects.filter(channel=channel, phone=phones.e164_or_blank(address))
+    return (
+        Conversation.objects.filter(contact__in=contacts, channel=channel)
+        .select_related("contact__citizen")
+        .order_by("-last_inbound_at", "-pk")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class ChannelHealth:
     provider: str
@@ -155,11 +186,12 @@ def channel_health(now: datetime | None = None) -> list[ChannelHealth]:
     )
     delivery: dict[str, int] = {}
     for channel, n in (
-        OutboundMessage.objects.filter(status=OutboxStatus.FAILED, updated_at__gte=week_ago)
-        .values("channel")
+        DeliveryAttempt.objects.filter(state="failed", finished_at__gte=week_ago)
+        .values("route")
         .annotate(n=Count("pk"))
-        .values_list("channel", "n")
+        .values_list("route", "n")
     ):
+        channel = "whatsapp" if channel == "whatsapp_template" else channel
         provider = rules.CHANNEL_PROVIDER.get(channel, channel)
         delivery[provider] = delivery.get(provider, 0) + n
     alerts = {a.provider: a for a in ChannelAlert.objects.filter(resolved_at__isnull=True)}

@@ -189,6 +189,30 @@ def classify_text(text: str, tracking_prefix: str = "BL") -> Intent:
     return Intent("report")
 
 
+REOPEN_PHRASES = ("buka lagi", "buka kembali", "dibuka lagi", "reopen")
+RATING_ANSWER = re.compile(r"^\s*([1-5])\s*(?:bintang|/\s*5|dari\s+5)?\s*[.!]?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CaseAnswer:
+    """A reply to an answered case's question: ``rate`` (1-5) or ``reopen``."""
+
+    kind: str
+    rating: int = 0
+
+
+def case_answer(text: str) -> CaseAnswer | None:
+    """Whether a message answers the rating question ("1".."5", "4 bintang") or asks to
+    reopen ("buka lagi ..."); None for anything else (an ordinary reply)."""
+    match = RATING_ANSWER.match(text or "")
+    if match:
+        return CaseAnswer("rate", int(match.group(1)))
+    cleaned = " ".join((text or "").lower().split())
+    if any(cleaned.startswith(phrase) for phrase in REOPEN_PHRASES):
+        return CaseAnswer("reopen")
+    return None
+
+
 def _has(text: str, phrase: str) -> bool:
     """``phrase`` as whole words in ``text`` ("ok" is not in "tiktok"); emoji anywhere."""
     if not phrase.isascii():
@@ -263,31 +287,6 @@ def reply_window(
     return ReplyWindow("closed", None, fallback)
 
 
-# --- outbound statuses -----------------------------------------------------------------------
-
-# Status callbacks arrive out of order (WhatsApp may skip "delivered"); keep the highest.
-# A failure outranks "sent" (it came later) but never a delivery or a read.
-STATUS_RANK = {"queued": 0, "sent": 1, "failed": 2, "delivered": 3, "read": 4, "played": 4}
-
-
-def merge_status(current: str, reported: str) -> str:
-    """The status to keep when ``reported`` arrives for a message now at ``current``."""
-    reported = "read" if reported == "played" else reported
-    if reported not in STATUS_RANK:
-        return current
-    return reported if STATUS_RANK[reported] > STATUS_RANK.get(current, 0) else current
-
-
-MAX_SEND_ATTEMPTS = 6
-
-
-def retry_delay(attempts: int) -> timedelta | None:
-    """Backoff after ``attempts`` failed tries with a temporary error; None: give up."""
-    if attempts >= MAX_SEND_ATTEMPTS:
-        return None
-    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
-
-
 # --- providers and channels ------------------------------------------------------------------
 
 CHANNEL_PROVIDER = {
@@ -301,7 +300,6 @@ CHANNEL_PROVIDER = {
     "lapor": "lapor",
 }
 
-# A provider counts as configured (expected to receive events) when these settings are set.
 # --- configuration: what each channel needs, from the environment or the console -------------
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v21.0"
@@ -441,6 +439,18 @@ def body_refusal(content_length: str | None, input_terminated: bool, body_size: 
     if body_size == 0:
         return "empty body"
     return ""
+
+
+# A provider can carry outbound messages when these are set (the outbox's "configured";
+# the webhook secrets that CHANNEL_FIELDS also requires matter only for receiving).
+SEND_SETTINGS = {
+    "whatsapp": ("KANAL_WHATSAPP_TOKEN", "KANAL_WHATSAPP_PHONE_NUMBER_ID"),
+    "meta": ("KANAL_META_PAGE_TOKEN",),
+    "telegram": ("KANAL_TELEGRAM_BOT_TOKEN",),
+    "tiktok": ("KANAL_TIKTOK_BUSINESS_TOKEN", "KANAL_TIKTOK_BUSINESS_ID"),
+    "sms": ("KANAL_SMS_GATEWAY_URL", "KANAL_SMS_GATEWAY_TOKEN"),
+    "lapor": ("KANAL_LAPOR_API_URL", "KANAL_LAPOR_TOKEN"),
+}
 
 
 # --- health ----------------------------------------------------------------------------------

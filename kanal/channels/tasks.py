@@ -1,4 +1,6 @@
-"""Background work: process stored events, send the outbox, deliver notices, sweeps.
+"""Background work: process stored events, poll mailboxes and LAPOR!, sweeps.
+
+Replies and notices are sent by the one outbox (kanal.outbox.tasks).
 
 Every task takes ids, is safe to run twice, and calls actions for its writes. Network
 calls (media downloads, sends) happen outside the actions' transactions.
@@ -17,9 +19,8 @@ from django_tasks import task
 from kanal.core.tasks import PRIORITY_INTAKE
 
 from . import actions, queries
-from .adapters import ProviderError, for_channel, for_provider
-from .adapters.base import OutgoingReply
-from .models import EventStatus, InboundEvent, OutboundMessage, OutboxStatus
+from .adapters import ProviderError, for_provider
+from .models import EventStatus, InboundEvent
 
 log = logging.getLogger(__name__)
 
@@ -92,67 +93,11 @@ def process_inbound_event(event_id: int) -> str:
     return process_event(event_id)
 
 
-def send_now(outbound_id: int) -> str:
-    """Send one outbox message; on a temporary error schedule a retry with backoff."""
-    outbound = OutboundMessage.objects.select_related("conversation").get(pk=outbound_id)
-    if outbound.status != OutboxStatus.QUEUED:
-        return outbound.status
-    adapter = for_channel(outbound.channel)
-    if adapter is None:
-        actions.mark_outbound_failed(
-            outbound.pk, f"no adapter for {outbound.channel}", temporary=False
-        )
-        return OutboxStatus.FAILED
-    reply = OutgoingReply(
-        recipient=outbound.recipient,
-        text=outbound.body,
-        mode=outbound.mode,
-        thread_key=outbound.conversation.thread_key,
-        reference=f"kanal-out-{outbound.pk}",
-        reference_number=outbound.complaint.tracking_number if outbound.complaint_id else "",
-    )
-    try:
-        provider_id = adapter.send(outbound.channel, reply)
-    except ProviderError as exc:
-        delay = actions.mark_outbound_failed(outbound.pk, str(exc), temporary=exc.temporary)
-        if delay is not None:
-            send_outbound.using(run_after=timezone.now() + delay).enqueue(outbound.pk)
-            return "retrying"
-        return OutboxStatus.FAILED
-    actions.mark_outbound_sent(outbound.pk, provider_id)
-    return OutboxStatus.SENT
-
-
-@task(queue_name="notices")
-def send_outbound(outbound_id: int) -> str:
-    return send_now(outbound_id)
-
-
-@task(queue_name="notices")
-def deliver_notice(notice_id: int) -> str:
-    """Send a pending CitizenNotice through its channel's adapter, within the reply window.
-
-    When the window is closed the WhatsApp template is used if configured; otherwise the
-    notice is recorded "skipped" with the reason and the fallback route. The result goes
-    to complaints' record_notice_result. Safe to run twice (a notice is queued once).
-    """
-    outbound = actions.queue_notice(notice_id)
-    if outbound is None:
-        return "settled"
-    return send_now(outbound.pk)
-
-
 @task()
 def sweep_inbound_events() -> int:
     """Periodic: re-queue events still pending after N minutes (their worker died)."""
     minutes = settings.KANAL_CHANNEL_SWEEP_MINUTES
     return actions.requeue_stale_events(timezone.now() - timedelta(minutes=minutes))
-
-
-@task()
-def sweep_outbox() -> int:
-    """Periodic: re-queue outbox messages stuck in "queued" (their worker died)."""
-    return actions.requeue_stale_outbox(timezone.now() - timedelta(hours=2))
 
 
 @task()

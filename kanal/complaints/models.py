@@ -1,4 +1,4 @@
-"""The case (aduan): its reporter, attachments, follow-ups, messages, notices and codes."""
+"""The case (aduan): its reporter, attachments, follow-ups, messages and codes."""
 
 from django.conf import settings
 from django.db import models
@@ -259,36 +259,6 @@ class CaseMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint} {self.kind} {self.pk}"
-
-
-class NoticeStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    SKIPPED = "skipped", _("Skipped")
-
-
-class CitizenNotice(models.Model):
-    """An update to a reporter, recorded before it is sent and marked after (the outbox)."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notices")
-    # Empty for a notice to a follower of the case, who is not its reporter.
-    reporter = models.ForeignKey(
-        Reporter, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
-    )
-    channel = models.CharField(max_length=20)
-    address = models.CharField(max_length=200)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    status = models.CharField(
-        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
-    )
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.complaint} → {self.channel} ({self.status})"
 
 
 class StaffNotification(models.Model):

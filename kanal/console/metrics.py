@@ -5,8 +5,10 @@ The same figures as the console's channel-health table (channels.queries.channel
 - ``kanal_webhook_failures{provider,kind}``: webhook deliveries refused for a bad
   signature in the last 7 days (kind="signature"), and events that failed processing and
   wait for a retry (kind="processing")
-- ``kanal_deliveries_failed{channel}``: outbound messages failed in the last 7 days per
-  provider, and citizen e-mail notices that failed (channel="email_notice")
+- ``kanal_deliveries_failed{channel}``: outbox delivery attempts failed in the last 7
+  days per provider (e-mail included)
+- ``kanal_outbox_unreachable``: messages to citizens in the last 7 days that no route
+  reached (every channel and fallback failed or was impossible)
 - ``kanal_channel_silent{provider}``: 1 when a configured channel has received nothing
   for longer than its quiet period
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 from prometheus_client.core import GaugeMetricFamily
 
 from kanal.channels.queries import channel_health
-from kanal.complaints.models import CitizenNotice, NoticeStatus
+from kanal.outbox.queries import unreachable_count
 
 
 def channel_metrics():
@@ -28,7 +30,7 @@ def channel_metrics():
     )
     delivered = GaugeMetricFamily(
         "kanal_deliveries_failed",
-        "Failed outbound messages (7 days) per provider, and failed e-mail notices",
+        "Failed outbox delivery attempts (7 days) per provider",
         labels=["channel"],
     )
     silent = GaugeMetricFamily(
@@ -41,6 +43,9 @@ def channel_metrics():
         webhook.add_metric([row.provider, "processing"], row.processing_failures)
         delivered.add_metric([row.provider], row.delivery_failures)
         silent.add_metric([row.provider], 1 if row.silent else 0)
-    failed_mail = CitizenNotice.objects.filter(status=NoticeStatus.FAILED).count()
-    delivered.add_metric(["email_notice"], failed_mail)
-    yield from (webhook, delivered, silent)
+    unreachable = GaugeMetricFamily(
+        "kanal_outbox_unreachable",
+        "Messages to citizens (7 days) that no channel or fallback reached",
+    )
+    unreachable.add_metric([], unreachable_count(days=7))
+    yield from (webhook, delivered, silent, unreachable)

@@ -69,7 +69,7 @@ def channels() -> Channels:
     if isinstance(social, dict):
         social = social.items()
     return Channels(
-        whatsapp=getattr(settings, "KANAL_WHATSAPP_DISPLAY_NUMBER", ""),
+        whatsapp=settings.KANAL_WHATSAPP_DISPLAY_NUMBER,
         social=tuple((str(n), str(u)) for n, u in social),
         desk_address=settings.KANAL_PPID_DESK_ADDRESS,
         desk_hours=settings.KANAL_PPID_DESK_HOURS,

@@ -238,27 +238,6 @@ class WrittenNotice(TimeStampedModel):
         return f"{self.request} {self.outcome}"
 
 
-class OutboundNotice(TimeStampedModel):
-    """A notice sent to the requester: recorded before it is sent, marked after."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    request = models.ForeignKey(
-        InformationRequest, on_delete=models.CASCADE, related_name="outbound"
-    )
-    kind = models.CharField(max_length=30)  # "notice", "extension", "objection_answer"
-    channel = models.CharField(max_length=20, default="email")
-    recipient = models.CharField(max_length=200)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-
 class Objection(TimeStampedModel):
     """A keberatan to the atasan PPID (UU 14/2008 Pasal 35–36); one row of its register."""
 

@@ -1,14 +1,11 @@
-"""Background work of the PPID: deliver notices, sweep the clocks. Safe to run twice."""
+"""Background work of the PPID: the reminders sweep. Safe to run twice.
+
+Messages to requesters are sent by the outbox (kanal.outbox.tasks).
+"""
 
 from django_tasks import task
 
 from . import actions
-
-
-@task(queue_name="notices")
-def deliver_outbound_notice_task(outbound_id: int) -> str:
-    """Send one recorded message to a requester (a sent one is skipped)."""
-    return actions.deliver_outbound_notice(outbound_id)
 
 
 @task()

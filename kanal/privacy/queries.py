@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kanal.accounts.queries import scope_for
-from kanal.channels.models import Contact, Conversation, InboundEvent, Message, OutboundMessage
-from kanal.complaints.models import Attachment, CaseMessage, CitizenNotice, Complaint, MessageKind
+from kanal.channels.models import Contact, Conversation, InboundEvent, Message
+from kanal.complaints.models import Attachment, CaseMessage, Complaint, MessageKind
+from kanal.outbox.models import OutboxMessage
 from kanal.core import phones
 from kanal.ppid.models import Dispute, DisputeOutcome, InformationRequest, Objection, ObjectionState
 from kanal.ppid.models import RequestState as PpidState
@@ -135,7 +136,7 @@ def _conversations_free(cutoff) -> Q:
     about (a thread can outlive one case and start another).
     """
     finished = _finished_before(cutoff).values("pk")
-    other_case = OutboundMessage.objects.filter(
+    other_case = OutboxMessage.objects.filter(
         conversation=OuterRef("pk"), complaint__isnull=False
     ).exclude(complaint__in=finished)
     return (Q(complaint__isnull=True) | Q(complaint__in=finished)) & ~Q(Exists(other_case))
@@ -149,9 +150,7 @@ def conversations_due(now=None) -> QuerySet[Conversation]:
     """
     cutoff = rules.retention_cutoff(now or timezone.now(), conversation_retention_days())
     recent_message = Message.objects.filter(conversation=OuterRef("pk"), sent_at__gte=cutoff)
-    recent_reply = OutboundMessage.objects.filter(
-        conversation=OuterRef("pk"), created_at__gte=cutoff
-    )
+    recent_reply = OutboxMessage.objects.filter(conversation=OuterRef("pk"), created_at__gte=cutoff)
     return (
         Conversation.objects.filter(updated_at__lt=cutoff)
         .filter(_conversations_free(cutoff))
@@ -327,8 +326,8 @@ def subject_data(req: SubjectRequest) -> dict:
                     )
                 ],
                 "messages_sent_to_you": [
-                    {"created_at": n.created_at, "channel": n.channel, "body": n.body}
-                    for n in CitizenNotice.objects.filter(complaint=case).order_by("created_at")
+                    {"created_at": n.created_at, "channel": n.first_route, "body": n.body}
+                    for n in OutboxMessage.objects.filter(complaint=case).order_by("created_at")
                 ],
                 "rating": case.rating,
                 "rating_comment": case.rating_comment,

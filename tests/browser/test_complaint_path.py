@@ -32,7 +32,8 @@ def staff_login(browser, base, username):
 
 def test_report_to_rated_answer(live_server, browser, page, axe_check, reference_data):
     from kanal.accounts.actions import ensure_demo_accounts
-    from kanal.complaints.models import CitizenNotice, Complaint
+    from kanal.complaints.models import Complaint
+    from kanal.outbox.models import OutboxMessage
 
     ensure_demo_accounts()
     base = live_server.url
@@ -89,7 +90,7 @@ def test_report_to_rated_answer(live_server, browser, page, axe_check, reference
     assert axe_check(page) == []
     page.get_by_role("button", name="Kirimi saya kode").click()
     case = Complaint.objects.get(tracking_number=number)
-    notice = CitizenNotice.objects.filter(complaint=case, subject__contains="Kode").last()
+    notice = OutboxMessage.objects.filter(complaint=case, kind="code").last()
     code = re.search(r"\b(\d{6})\b", notice.body).group(1)
     page.get_by_label("Kode", exact=True).fill(code)
     page.get_by_role("button", name="Konfirmasi kode").click()

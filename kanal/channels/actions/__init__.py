@@ -9,14 +9,7 @@ from .inbound import (  # noqa: F401
     record_processing_failure,
     record_signature_failure,
     requeue_stale_events,
-    requeue_stale_outbox,
     retry_inbound_event,
     store_inbound_event,
 )
-from .outbox import (  # noqa: F401
-    ReplyNotPossible,
-    mark_outbound_failed,
-    mark_outbound_sent,
-    queue_notice,
-    queue_reply,
-)
+from .outbox import queue_reply  # noqa: F401

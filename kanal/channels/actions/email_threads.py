@@ -6,14 +6,15 @@ from django.conf import settings
 
 from kanal.complaints import queries as complaint_queries
 from kanal.complaints.models import Complaint
+from kanal.outbox.models import DeliveryAttempt
 
 from .. import rules
-from ..models import Contact, Conversation, Message, OutboundMessage
+from ..models import Contact, Conversation, Message
 
 
 def _case_named_in(item: rules.InboundItem) -> Complaint | None:
     """Our reply address (``local+BL-XXXX-XXXX@``) first, then the subject tag."""
-    prefix = getattr(settings, "KANAL_TRACKING_PREFIX", "BL")
+    prefix = settings.KANAL_TRACKING_PREFIX
     candidates = [a.split("@")[0].partition("+")[2] for a in item.data.get("to", [])]
     candidates.append(item.data.get("subject", ""))
     for text in candidates:
@@ -55,12 +56,20 @@ def email_conversation(contact: Contact, item: rules.InboundItem) -> Conversatio
         if known is not None:
             return known.conversation
         sent = (
-            OutboundMessage.objects.filter(channel="email", provider_message_id__in=refs)
-            .select_related("conversation")
+            DeliveryAttempt.objects.filter(route="email", provider_message_id__in=refs)
+            .select_related("message__conversation")
             .first()
         )
-        if sent is not None:
-            return sent.conversation
+        if sent is not None and sent.message.conversation is not None:
+            return sent.message.conversation
+        if sent is not None and sent.address.lower() == contact.external_id:
+            # A reply to a message the outbox e-mailed (a receipt, an answer): its case.
+            return Conversation.objects.create(
+                contact=contact,
+                channel="email",
+                thread_key=item.message_id or contact.external_id,
+                complaint=sent.message.complaint,
+            )
     return Conversation.objects.create(
         contact=contact, channel="email", thread_key=item.message_id or contact.external_id
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from kanal import audit
 from kanal.complaints import actions as complaints
 from kanal.complaints import queries as complaint_queries
-from kanal.complaints.models import ContactPreference
+from kanal.complaints.models import ContactPreference, State
 from kanal.complaints.rules import FINAL_STATES, TransitionRefused
+from kanal.core import phones
 from kanal.core.region import current as current_region
 from kanal.core.tasks import enqueue_on_commit
 from kanal.core.uploads import UploadRejected, sanitise_upload
+from kanal.outbox import actions as outbox
+from kanal.outbox import queries as outbox_queries
 
 from .. import rules
 from ..models import (
@@ -32,7 +35,6 @@ from ..models import (
     InboundEvent,
     Message,
     MessageMedia,
-    OutboundMessage,
     SignatureFailure,
 )
 from .email_threads import email_conversation
@@ -147,22 +149,6 @@ def retry_inbound_event(*, actor, event_id: int) -> InboundEvent:
     )
     enqueue_on_commit("kanal.channels.tasks.process_inbound_event", event.pk)
     return event
-
-
-def requeue_stale_outbox(older_than) -> int:
-    """Sweep: re-queue outbox messages still queued and untouched since ``older_than``.
-
-    A worker that died between recording and sending leaves them queued; the longest
-    retry backoff is one hour, so callers pass a time well beyond it.
-    """
-    ids = list(
-        OutboundMessage.objects.filter(status="queued", updated_at__lt=older_than).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    for pk in ids:
-        enqueue_on_commit("kanal.channels.tasks.send_outbound", pk)
-    return len(ids)
 
 
 def requeue_stale_events(older_than) -> int:
@@ -335,6 +321,11 @@ def _route(conversation, contact, message, item, files, sent_at: datetime) -> st
     """Reply to an open case, answer chatter, or open a new case."""
     case = conversation.complaint
     text = _describe(message, item)
+    answer = rules.case_answer(item.text) if not item.media else None
+    if answer is not None:
+        answered = case or _case_answered_to(contact, item)
+        if answered is not None and answered.state in (State.COMPLETED, State.CLOSED):
+            return _answer_case(conversation, answered, answer, item.text)
     if case is not None and case.state not in FINAL_STATES:
         try:
             complaints.add_citizen_reply(case=case, body=text, channel=item.channel)
@@ -344,7 +335,7 @@ def _route(conversation, contact, message, item, files, sent_at: datetime) -> st
             for name, data in _case_files(files):
                 complaints.add_attachment(actor=None, case=case, name=name, data=data)
             return f"reply:{case.tracking_number}"
-    prefix = getattr(settings, "KANAL_TRACKING_PREFIX", "BL")
+    prefix = settings.KANAL_TRACKING_PREFIX
     intent = rules.classify_text(item.text, prefix)
     if item.channel == "lapor":
         intent = rules.Intent("report")  # every LAPOR! record is a report
@@ -376,6 +367,53 @@ def _route(conversation, contact, message, item, files, sent_at: datetime) -> st
     conversation.complaint = case
     conversation.save(update_fields=["complaint", "updated_at"])
     return f"case:{case.tracking_number}"
+
+
+def _case_answered_to(contact: Contact, item: rules.InboundItem):
+    """The case whose answer reached this person on this channel in the last 30 days."""
+    since = timezone.now() - timedelta(days=30)
+    addresses = [contact.external_id, contact.phone, phones.e164_or_blank(contact.phone)]
+    return outbox_queries.case_answered_to(addresses, since)
+
+
+def _answer_case(conversation: Conversation, case, answer: rules.CaseAnswer, text: str) -> str:
+    """The reporter rates (a reply "1".."5") or reopens ("buka lagi") by replying on the
+    channel, through the same actions as the tracking page; the reply says what happened.
+    """
+    if conversation.complaint_id != case.pk:
+        conversation.complaint = case  # their next messages are replies on this case
+        conversation.save(update_fields=["complaint", "updated_at"])
+    number = case.tracking_number
+    if answer.kind == "rate":
+        if case.rating:
+            body = _("Report %(number)s was already rated %(rating)d. Thank you.") % {
+                "number": number,
+                "rating": case.rating,
+            }
+            outcome = f"rated-before:{number}"
+        else:
+            complaints.rate_complaint(case=case, rating=answer.rating)
+            body = _("Thank you. Your rating of %(rating)d for report %(number)s is recorded.") % {
+                "number": number,
+                "rating": answer.rating,
+            }
+            outcome = f"rated:{number}"
+    else:
+        try:
+            complaints.reopen_complaint(case=case, reason=text)
+        except TransitionRefused:
+            body = _(
+                "Report %(number)s can no longer be reopened. Send a new report here if "
+                "the problem is still there."
+            ) % {"number": number}
+            outcome = f"reopen-refused:{number}"
+        else:
+            body = _("Report %(number)s is open again; the unit will follow it up.") % {
+                "number": number
+            }
+            outcome = f"reopened:{number}"
+    queue_reply(conversation=conversation, body=body, complaint=case)
+    return outcome
 
 
 def _reply_address(conversation: Conversation, item: rules.InboundItem) -> str:
@@ -413,51 +451,24 @@ def _answer_chatter(conversation: Conversation, intent: rules.Intent) -> str:
     return "chatter"
 
 
-def apply_status_to_outbox(provider_message_id: str, status: str, error: str = "") -> int:
-    """Raise the status of outbound messages with that provider id; never lower it."""
-    changed = 0
-    for outbound in OutboundMessage.objects.select_for_update().filter(
-        provider_message_id=provider_message_id
-    ):
-        changed += _raise_status(outbound, status, error)
-    return changed
-
-
-def _raise_status(outbound: OutboundMessage, status: str, error: str = "") -> int:
-    new = rules.merge_status(outbound.status, status)
-    if new == outbound.status:
-        return 0
-    outbound.status, outbound.status_at = new, timezone.now()
-    if new == "failed":
-        outbound.error = error[:2000] or outbound.error
-    outbound.save(update_fields=["status", "status_at", "error", "updated_at"])
-    return 1
-
-
 def _apply_status(item: rules.InboundItem) -> int:
+    """A provider's delivery report goes to the outbox (which never lowers a status)."""
     if item.message_id:
-        changed = apply_status_to_outbox(item.message_id, item.status, item.error)
-        reference = item.data.get("reference", "")
-        if not changed and reference.startswith("kanal-out-") and reference[10:].isdigit():
-            # The send's response was lost: WhatsApp echoes our reference in statuses.
-            outbound = (
-                OutboundMessage.objects.select_for_update()
-                .filter(pk=int(reference[10:]), provider_message_id__in=["", item.message_id])
-                .first()
-            )
-            if outbound is not None:
-                outbound.provider_message_id = item.message_id
-                outbound.save(update_fields=["provider_message_id", "updated_at"])
-                changed = _raise_status(outbound, item.status, item.error)
-        return changed
+        return outbox.record_provider_status(
+            provider_message_id=item.message_id,
+            status=item.status,
+            error=item.error,
+            reference=item.data.get("reference", ""),
+        )
     changed = 0
     for mid in item.data.get("mids", []):
-        changed += apply_status_to_outbox(mid, item.status, item.error)
+        changed += outbox.record_provider_status(
+            provider_message_id=mid, status=item.status, error=item.error
+        )
     watermark = item.data.get("watermark")
     if watermark and item.contact_id:  # Messenger: everything sent before the watermark
         until = datetime.fromtimestamp(int(watermark) / 1000, tz=UTC)
-        for outbound in OutboundMessage.objects.select_for_update().filter(
-            channel=item.channel, recipient=item.contact_id, sent_at__lte=until
-        ):
-            changed += _raise_status(outbound, item.status)
+        changed += outbox.record_status_until(
+            route=item.channel, address=item.contact_id, until=until, status=item.status
+        )
     return changed

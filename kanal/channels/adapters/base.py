@@ -10,8 +10,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-import httpx
-from django.conf import settings
+from kanal.core.http import (  # noqa: F401  the one provider HTTP kit, re-exported
+    ProviderError,
+    raise_for_http,
+    timeout,
+    transport_error,
+)
 
 from ..queries import channel_setting
 from ..rules import InboundItem, MediaRef
@@ -25,20 +29,6 @@ def setting(name: str, default=""):
     return default if value in ("", None) else value
 
 
-def timeout() -> httpx.Timeout:
-    return httpx.Timeout(settings.KANAL_CHANNEL_HTTP_TIMEOUT, connect=5.0)
-
-
-class ProviderError(Exception):
-    """A provider refused or failed a call. ``temporary``: worth retrying later."""
-
-    def __init__(self, message: str, *, temporary: bool, status: int = 0, code: str = ""):
-        super().__init__(message)
-        self.temporary = temporary
-        self.status = status
-        self.code = code
-
-
 @dataclass(frozen=True)
 class OutgoingReply:
     """What to send: the recipient on the channel, the text and how (text/template/tag)."""
@@ -49,6 +39,8 @@ class OutgoingReply:
     thread_key: str = ""
     reference: str = ""  # our outbox id, echoed back by providers that support it
     reference_number: str = ""  # the case's tracking number (e-mail subject tag)
+    subject: str = ""  # e-mail only: the outbox message's subject
+    attachments: tuple = ()  # e-mail only: (name, bytes, content type) triples
 
 
 @dataclass(frozen=True)
@@ -73,19 +65,6 @@ def item_digest(data) -> str:
 
 def is_probe(item: InboundItem) -> bool:
     return item.message_id.startswith(PROBE_PREFIX)
-
-
-def raise_for_http(response: httpx.Response, message: str, code: str = "") -> None:
-    """Turn an HTTP error into ProviderError: 429 and 5xx are temporary, others are not."""
-    if response.is_success:
-        return
-    temporary = response.status_code == 429 or response.status_code >= 500
-    raise ProviderError(message, temporary=temporary, status=response.status_code, code=code)
-
-
-def transport_error(exc: httpx.HTTPError) -> ProviderError:
-    """Timeouts and connection failures are temporary."""
-    return ProviderError(f"{type(exc).__name__}: {exc}", temporary=True)
 
 
 __all__ = [

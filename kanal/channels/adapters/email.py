@@ -141,7 +141,12 @@ def reply_address(tracking_number: str = "") -> str:
 
 
 def send(reply) -> str:
-    """Send through Django's mail API with our Message-ID, Reply-To and subject tag."""
+    """Send through Django's mail API with our Message-ID, Reply-To and subject tag.
+
+    The Message-ID is derived from the outbox reference, so an interrupted send that
+    is sent again carries the same id (mail clients show one message) and a reply's
+    In-Reply-To finds the case again.
+    """
     from django.core.mail import EmailMessage
     from django.core.mail.message import make_msgid
 
@@ -149,9 +154,9 @@ def send(reply) -> str:
 
     number = reply.reference_number
     domain = (reply_address() or "kanal.localhost").split("@")[-1]
-    message_id = make_msgid(idstring=reply.reference or None, domain=domain)
-    subject = setting("KANAL_EMAIL_REPLY_SUBJECT", "Laporan Anda")
-    if number:
+    message_id = f"<{reply.reference}@{domain}>" if reply.reference else make_msgid(domain=domain)
+    subject = reply.subject or setting("KANAL_EMAIL_REPLY_SUBJECT", "Laporan Anda")
+    if number and number not in subject:
         subject = f"[{number}] {subject}"
     message = EmailMessage(
         subject=subject,
@@ -160,6 +165,8 @@ def send(reply) -> str:
         reply_to=[reply_address(number)],
         headers={"Message-ID": message_id},
     )
+    for name, content, content_type in reply.attachments:
+        message.attach(name, content, content_type)
     try:
         message.send()
     except OSError as exc:  # SMTP refused or unreachable: try again later

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime
 
 import httpx
+from django.conf import settings
 
 from kanal.core import phones
 
@@ -153,13 +154,21 @@ def _raise_graph_error(response: httpx.Response) -> None:
 
 
 def template_body(reply: OutgoingReply) -> dict:
-    """The approved template for updates outside the 24-hour window (one text variable)."""
-    template = setting("KANAL_WHATSAPP_NOTICE_TEMPLATE", {}) or {}
+    """The approved template that starts a conversation (business-initiated, channels.md
+    §2.3): ``KANAL_WHATSAPP_NOTICE_TEMPLATE`` (name and language), body variables {{1}}
+    the tracking number and {{2}} the update itself."""
+    template = settings.KANAL_WHATSAPP_NOTICE_TEMPLATE or {}
     text = " ".join(reply.text.split())[:1000]  # template variables take no newlines
+    number = reply.reference_number or "-"
     return {
         "name": template.get("name", ""),
         "language": {"code": template.get("language", "id")},
-        "components": [{"type": "body", "parameters": [{"type": "text", "text": text}]}],
+        "components": [
+            {
+                "type": "body",
+                "parameters": [{"type": "text", "text": number}, {"type": "text", "text": text}],
+            }
+        ],
     }
 
 

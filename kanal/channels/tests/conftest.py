@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from kanal.channels import actions, rules, tasks
 from kanal.channels.models import EventStatus, InboundEvent
-from kanal.complaints.models import CitizenNotice, NoticeStatus
 
 from .fakes.server import (
     LAPOR_TOKEN,
@@ -122,30 +121,28 @@ def post_event(client, channel_settings):
 
 
 def process_pending() -> list[str]:
-    """What the worker does: process every pending event, then every pending notice."""
+    """What the worker does: process every pending event, then send the outbox."""
     results = [
         tasks.process_event(pk)
         for pk in InboundEvent.objects.filter(status=EventStatus.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     ]
-    deliver_pending_notices()
+    sent_outbox()
     return results
 
 
-def deliver_pending_notices() -> None:
-    for notice in CitizenNotice.objects.filter(status=NoticeStatus.PENDING).exclude(
-        channel="email"
-    ):
-        tasks.deliver_notice.call(notice.pk)
+def sent_outbox() -> list[str]:
+    """Send every pending outbox message (notices and replies queued by processing)."""
+    from kanal.outbox import tasks as outbox_tasks
+    from kanal.outbox.models import OutboxMessage
 
-
-def sent_outbox() -> None:
-    """Send every queued outbox message (replies queued by processing)."""
-    from kanal.channels.models import OutboundMessage
-
-    for pk in OutboundMessage.objects.filter(status="queued").values_list("pk", flat=True):
-        tasks.send_now(pk)
+    return [
+        outbox_tasks.deliver(pk)
+        for pk in OutboxMessage.objects.filter(status="pending")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
 
 
 def as_json(body: bytes):

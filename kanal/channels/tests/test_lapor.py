@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from kanal.channels import tasks
 from kanal.channels.models import InboundEvent
-from kanal.complaints.models import Complaint, NoticeStatus
+from kanal.complaints.models import Complaint
 
 from .conftest import process_pending
 
@@ -34,7 +34,7 @@ def test_pulled_reports_become_cases_and_follow_ups_go_back(channel_settings, fa
     assert pull.headers["Authorization"] == "Bearer lapor-test-token"
     (push,) = fake.sent("/lapor/reports/5123456/follow-ups")
     assert case.tracking_number in push.json()["text"]
-    assert case.notices.get().status == NoticeStatus.SENT
+    assert case.outbox.get().status == "sent"
 
 
 def test_an_export_file_is_imported_once_and_matches_pulled_reports(channel_settings, tmp_path):

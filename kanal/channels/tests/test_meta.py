@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kanal.channels.models import Contact, InboundEvent, Message, OutboundMessage
-from kanal.complaints.models import Complaint, NoticeStatus
+from kanal.channels.models import Contact, InboundEvent, Message
+from kanal.complaints.models import Complaint
+from kanal.outbox.models import DeliveryAttempt
 
 from .conftest import payload, process_pending, sent_outbox
 
@@ -36,7 +37,7 @@ def test_the_documented_messenger_message_gives_one_case_and_a_send_api_reply(
     assert sent["recipient"] == {"id": "2915461648484"}
     assert sent["messaging_type"] == "RESPONSE"
     assert case.tracking_number in sent["message"]["text"]
-    assert case.notices.get().status == NoticeStatus.SENT
+    assert case.outbox.get().status == "sent"
 
 
 def test_a_messenger_attachment_is_fetched_from_its_expiring_url(
@@ -63,20 +64,20 @@ def test_delivery_and_read_callbacks_raise_the_outbox_status(
     ids = {"<PSID>": "2915461648484", "<PAGE_ID>": "682498302938465"}
     post_event("meta", payload("messenger_text.json", **ids))
     process_pending()
-    outbound = OutboundMessage.objects.get()
+    outbound = DeliveryAttempt.objects.get()
     delivery = payload("messenger_delivery.json", **ids).replace(
         b"mid.1458668856218:ed81099e15d3f4f233", outbound.provider_message_id.encode()
     )
     post_event("meta", delivery)
     process_pending()
     outbound.refresh_from_db()
-    assert outbound.status == "delivered"
-    watermark = int((outbound.sent_at + timedelta(seconds=1)).timestamp() * 1000)
+    assert outbound.provider_status == "delivered"
+    watermark = int((outbound.finished_at + timedelta(seconds=1)).timestamp() * 1000)
     read = payload("messenger_read.json", **ids).replace(b"1458668856253", str(watermark).encode())
     post_event("meta", read)
     process_pending()
     outbound.refresh_from_db()
-    assert outbound.status == "read"
+    assert outbound.provider_status == "read" and outbound.message.status == "read"
 
 
 def test_echoes_reactions_and_other_changes_create_nothing(post_event):
@@ -177,7 +178,8 @@ def test_outside_24_hours_messenger_uses_the_human_agent_tag_then_skips_after_7_
     late = notify_reporter(case, "Update", "Your report is completed.")
     process_pending()
     late.refresh_from_db()
-    assert late.status == NoticeStatus.SKIPPED
-    assert "closed" in late.error or "ditutup" in late.error
+    assert late.attempts.first().reason == "window_closed"
+    # The Messenger user left no phone or e-mail: nothing else can reach them.
+    assert late.status == "unreachable"
     assert len(fake.sent("/messages")) == 2
     sent_outbox()

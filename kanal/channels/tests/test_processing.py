@@ -14,10 +14,11 @@ from kanal.channels.models import (
     Conversation,
     EventStatus,
     InboundEvent,
-    OutboundMessage,
 )
-from kanal.complaints.models import Complaint, NoticeStatus
+from kanal.complaints.models import Complaint
 from kanal.core import schedule
+from kanal.outbox import tasks as outbox_tasks
+from kanal.outbox.models import DeliveryAttempt
 
 from .conftest import payload, process_pending
 
@@ -88,10 +89,14 @@ def test_whatsapp_outside_24_hours_uses_the_template_when_configured(
     time_machine.move_to(SAMPLE_TIME + timedelta(hours=30))
     assert queries.reply_options_for_case(case).mode == "closed"
     assert queries.reply_options_for_case(case).fallback == "sms"
-    skipped = notify_reporter(case, "Update", "Your report was sent to the unit.")
+    by_sms = notify_reporter(case, "Update", "Your report was sent to the unit.")
     process_pending()
-    skipped.refresh_from_db()
-    assert skipped.status == NoticeStatus.SKIPPED and "sms" in skipped.error
+    attempts = list(by_sms.attempts.values_list("route", "state", "reason"))
+    assert attempts == [
+        ("whatsapp", "skipped", "window_closed"),
+        ("whatsapp_template", "skipped", "no_template"),
+        ("sms", "sent", ""),
+    ]
 
     settings.KANAL_WHATSAPP_NOTICE_TEMPLATE = {"name": "status_laporan", "language": "id"}
     options = queries.reply_options_for_case(case)
@@ -99,12 +104,13 @@ def test_whatsapp_outside_24_hours_uses_the_template_when_configured(
     notice = notify_reporter(case, "Update", "Your report\nwas completed.")
     process_pending()
     notice.refresh_from_db()
-    assert notice.status == NoticeStatus.SENT
+    assert notice.status == "sent"
+    assert notice.attempts.get(state="sent").route == "whatsapp_template"
     sent = fake.sent("/messages")[-1].json()
     assert sent["type"] == "template" and sent["template"]["name"] == "status_laporan"
-    assert sent["template"]["components"][0]["parameters"][0]["text"] == (
-        "Your report was completed."
-    )
+    assert sent["template"]["language"] == {"code": "id"}
+    parameters = sent["template"]["components"][0]["parameters"]
+    assert [p["text"] for p in parameters] == [case.tracking_number, "Your report was completed."]
 
 
 def test_reply_options_for_a_case_from_the_web_have_no_channel_window(reference_data):
@@ -129,11 +135,19 @@ def test_a_notice_without_a_conversation_is_skipped_with_a_reason(reference_data
         description="Lampu mati",
         reporter=ReporterDetails(name="Budi", phone="+628111", contact_preference="whatsapp"),
     )
-    notice = case.notices.get()
-    assert tasks.deliver_notice.call(notice.pk) == "settled"
+    notice = case.outbox.get()
+    assert outbox_tasks.deliver(notice.pk) == "unreachable"
     notice.refresh_from_db()
-    assert notice.status == NoticeStatus.SKIPPED and "+628111" in notice.error
-    assert tasks.deliver_notice.call(notice.pk) == "settled"  # safe to run twice
+    assert notice.status == "unreachable"
+    reasons = list(notice.attempts.values_list("route", "reason"))
+    assert reasons == [
+        ("whatsapp", "no_conversation"),
+        ("whatsapp_template", "not_configured"),
+        ("sms", "not_configured"),
+        ("email", "no_email"),
+    ]
+    assert outbox_tasks.deliver(notice.pk) == "done"  # safe to run twice
+    assert notice.attempts.count() == 4
 
 
 def test_operators_join_contacts_only_with_consent(post_event):
@@ -258,15 +272,15 @@ def test_outbox_rows_are_recorded_before_sending(post_event, fake):
     fake.fail_next.append((503, {"error": {"message": "down", "code": 2}}))
     post_event("whatsapp", payload("whatsapp_text.json"))
     process_pending()
-    outbound = OutboundMessage.objects.get()
-    assert outbound.status == "queued" and outbound.attempts == 1  # kept for the retry
+    outbound = DeliveryAttempt.objects.get()
+    assert outbound.state == "waiting" and outbound.tries == 1  # kept for the retry
 
 
 def test_a_status_for_a_send_whose_response_was_lost_finds_its_message(post_event, fake):
     fake.fail_next.append((503, {"error": {"message": "down", "code": 2}}))
     post_event("whatsapp", payload("whatsapp_text.json"))
     process_pending()
-    outbound = OutboundMessage.objects.get()
+    outbound = DeliveryAttempt.objects.get()
     assert outbound.provider_message_id == ""
     status = payload("whatsapp_status_sent.json").replace(
         b'"status": "sent",',
@@ -275,20 +289,20 @@ def test_a_status_for_a_send_whose_response_was_lost_finds_its_message(post_even
     post_event("whatsapp", status)
     process_pending()
     outbound.refresh_from_db()
-    assert outbound.status == "delivered"
+    assert outbound.provider_status == "delivered"
     assert outbound.provider_message_id.startswith("wamid.HBgL")
 
 
-def test_the_outbox_sweep_requeues_messages_stuck_in_queued(
+def test_the_outbox_sweep_requeues_messages_left_pending(
     post_event, fake, time_machine, django_capture_on_commit_callbacks
 ):
     fake.fail_next.append((503, {"error": {"message": "down", "code": 2}}))
     post_event("whatsapp", payload("whatsapp_text.json"))
     process_pending()
-    assert tasks.sweep_outbox.call() == 0
+    assert outbox_tasks.sweep_outbox.call() == 0
     time_machine.move_to(SAMPLE_TIME + timedelta(hours=3))
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.sweep_outbox.call() == 1
+        assert outbox_tasks.sweep_outbox.call() == 1
 
 
 def test_a_delivery_is_processed_before_an_earlier_backlog_of_follow_up_work(post_event):

@@ -56,24 +56,6 @@ def test_reply_window(channel, last, template, phone, email, mode, fallback):
     assert (window.mode, window.fallback) == (mode, fallback)
 
 
-@pytest.mark.parametrize(
-    ("current", "reported", "kept"),
-    [
-        ("queued", "sent", "sent"),
-        ("sent", "delivered", "delivered"),
-        ("read", "delivered", "read"),
-        ("read", "sent", "read"),
-        ("sent", "failed", "failed"),
-        ("delivered", "failed", "delivered"),
-        ("failed", "read", "read"),
-        ("delivered", "played", "read"),
-        ("sent", "deleted", "sent"),
-    ],
-)
-def test_merge_status_keeps_the_highest(current, reported, kept):
-    assert rules.merge_status(current, reported) == kept
-
-
 def test_meta_signature_is_checked_on_the_exact_bytes():
     body = b'{"text":"caf\\u00e9"}'
     header = rules.meta_signature("secret", body)
@@ -92,20 +74,30 @@ def test_tiktok_signature_window():
     assert not rules.tiktok_signature_ok("s", body, "t=abc,s=def", NOW)
 
 
-@pytest.mark.parametrize(
-    ("attempts", "delay"),
-    [
-        (1, timedelta(seconds=30)),
-        (2, timedelta(seconds=60)),
-        (5, timedelta(seconds=480)),
-        (6, None),
-    ],
-)
-def test_retry_delay_backs_off_then_gives_up(attempts, delay):
-    assert rules.retry_delay(attempts) == delay
-
-
 def test_silence():
     assert rules.is_silent(None, NOW, timedelta(hours=1))
     assert rules.is_silent(NOW - timedelta(hours=2), NOW, timedelta(hours=1))
     assert not rules.is_silent(NOW - timedelta(minutes=30), NOW, timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "rating"),
+    [
+        ("5", "rate", 5),
+        (" 1 ", "rate", 1),
+        ("4 bintang", "rate", 4),
+        ("3/5", "rate", 3),
+        ("3 dari 5", "rate", 3),
+        ("6", None, 0),
+        ("5 lampu mati di jalan Teuku Umar", None, 0),
+        ("buka lagi", "reopen", 0),
+        ("Buka  kembali, masih rusak", "reopen", 0),
+        ("tolong buka lagi", None, 0),
+        ("", None, 0),
+    ],
+)
+def test_a_reply_is_a_rating_a_reopening_or_neither(text, kind, rating):
+    answer = rules.case_answer(text)
+    assert (answer.kind if answer else None) == kind
+    if answer and kind == "rate":
+        assert answer.rating == rating

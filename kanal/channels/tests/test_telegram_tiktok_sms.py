@@ -6,7 +6,7 @@ import pytest
 
 from kanal.channels import rules
 from kanal.channels.models import Citizen, Contact, InboundEvent, SignatureFailure
-from kanal.complaints.models import Complaint, NoticeStatus
+from kanal.complaints.models import Complaint
 
 from .conftest import TIKTOK_SECRET, payload, process_pending, sent_outbox
 
@@ -30,7 +30,7 @@ def test_telegram_start_gets_help_and_a_report_gets_one_case(post_event, fake):
     assert case.channel == "telegram" and case.reporter.name == "Test Firstname Test Lastname"
     answer = fake.sent("/sendMessage")[-1].json()
     assert answer["chat_id"] == "1111111" and case.tracking_number in answer["text"]
-    assert case.notices.get().status == NoticeStatus.SENT
+    assert case.outbox.get().status == "sent"
 
 
 def test_telegram_without_the_secret_token_is_refused(post_event):

@@ -9,10 +9,10 @@ from kanal.channels.models import (
     EventStatus,
     InboundEvent,
     Message,
-    OutboundMessage,
     SignatureFailure,
 )
-from kanal.complaints.models import Complaint, NoticeStatus
+from kanal.complaints.models import Complaint
+from kanal.outbox.models import DeliveryAttempt, OutboxMessage
 
 from .conftest import payload, process_pending, sent_outbox
 
@@ -45,10 +45,11 @@ def test_the_documented_text_message_gives_exactly_one_case_and_a_reply(post_eve
     body = request.json()
     assert body["messaging_product"] == "whatsapp" and body["to"] == "+16505551234"
     assert body["type"] == "text" and case.tracking_number in body["text"]["body"]
-    notice = case.notices.get()
-    assert notice.status == NoticeStatus.SENT
-    outbound = OutboundMessage.objects.get()
-    assert outbound.status == "sent" and outbound.provider_message_id.startswith("wamid.FAKE")
+    notice = case.outbox.get()
+    assert notice.kind == "receipt" and notice.status == "sent"
+    outbound = DeliveryAttempt.objects.get()
+    assert outbound.route == "whatsapp" and outbound.state == "sent"
+    assert outbound.provider_message_id.startswith("wamid.FAKE")
 
 
 def test_the_same_delivery_posted_twice_still_gives_one_case(post_event, fake):
@@ -138,7 +139,7 @@ def test_a_location_after_the_report_is_added_to_the_open_case(post_event, refer
 def test_statuses_arrive_out_of_order_and_the_highest_is_kept(post_event, fake):
     post_event("whatsapp", payload("whatsapp_text.json"))
     process_pending()
-    outbound = OutboundMessage.objects.get()
+    outbound = DeliveryAttempt.objects.get()
     wamid = outbound.provider_message_id
     read = payload("whatsapp_status_sent.json").replace(b'"status": "sent"', b'"status": "read"')
     read = read.replace(
@@ -151,14 +152,14 @@ def test_statuses_arrive_out_of_order_and_the_highest_is_kept(post_event, fake):
     post_event("whatsapp", sent)  # arrives late
     process_pending()
     outbound.refresh_from_db()
-    assert outbound.status == "read"
+    assert outbound.provider_status == "read" and outbound.message.status == "read"
     assert InboundEvent.objects.filter(status=EventStatus.PROCESSED).count() == 3
 
 
-def test_a_failed_status_marks_a_sent_message_failed(post_event):
+def test_a_failed_status_marks_the_attempt_failed_and_tries_the_next_route(post_event):
     post_event("whatsapp", payload("whatsapp_text.json"))
     process_pending()
-    outbound = OutboundMessage.objects.get()
+    outbound = DeliveryAttempt.objects.get()
     failed = payload("whatsapp_status_failed.json").replace(
         b"wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0QUQ2MjA4NEYyRkExNjMyREUA",
         outbound.provider_message_id.encode(),
@@ -166,7 +167,20 @@ def test_a_failed_status_marks_a_sent_message_failed(post_event):
     post_event("whatsapp", failed)
     process_pending()
     outbound.refresh_from_db()
-    assert outbound.status == "failed" and "131049" in outbound.error
+    assert outbound.state == "failed" and "131049" in outbound.detail
+    assert outbound.reason == "failed_later"
+    # The reporter gave only this WhatsApp number and no template is set up: the
+    # template, SMS (the gateway is configured) and e-mail routes follow, in order.
+    routes = list(outbound.message.attempts.values_list("route", "state", "reason"))
+    assert (
+        routes[1:]
+        == [
+            ("whatsapp_template", "skipped", "no_template"),
+            ("sms", "sent", ""),
+            ("email", "skipped", "no_email"),
+        ][: len(routes) - 1]
+    )
+    assert outbound.message.status == "sent"
 
 
 def test_a_status_query_answers_with_the_state_and_opens_no_case(post_event, fake):
@@ -190,31 +204,36 @@ def test_a_status_query_answers_with_the_state_and_opens_no_case(post_event, fak
     assert case.get_state_display() in answer["text"]["body"]
 
 
-def test_a_rate_limited_send_is_retried_later_then_sent(post_event, fake):
-    from kanal.channels import tasks
+def test_a_rate_limited_send_is_retried_later_then_sent(post_event, fake, time_machine):
+    from kanal.outbox import tasks
 
     from .fakes.server import graph_error
 
     fake.fail_next.append((429, graph_error(130429, "Rate limit hit")))
     post_event("whatsapp", payload("whatsapp_text.json"))
     process_pending()
-    outbound = OutboundMessage.objects.get()
-    assert outbound.status == "queued" and outbound.attempts == 1
-    assert "130429" in outbound.error
-    notice = Complaint.objects.get().notices.get()
-    assert notice.status == NoticeStatus.PENDING
-    assert tasks.send_now(outbound.pk) == "sent"
+    outbound = DeliveryAttempt.objects.get()
+    assert outbound.state == "waiting" and outbound.tries == 1
+    assert "130429" in outbound.detail
+    notice = OutboxMessage.objects.get()
+    assert notice.status == "pending" and notice.next_try_at is not None
+    assert tasks.deliver(notice.pk) == "waiting"  # not before the backoff
+    time_machine.shift(31)
+    assert tasks.deliver(notice.pk) == "sent:whatsapp"
     notice.refresh_from_db()
-    assert notice.status == NoticeStatus.SENT
+    outbound.refresh_from_db()
+    assert notice.status == "sent" and outbound.tries == 2 and outbound.state == "sent"
+    assert len(fake.sent("/messages")) == 2
 
 
-def test_a_refused_send_fails_the_notice_with_the_providers_reason(post_event, fake):
+def test_a_refused_send_records_the_providers_reason_and_falls_back(post_event, fake):
     from .fakes.server import graph_error
 
     fake.fail_next.append((400, graph_error(131047, "Re-engagement message")))
     post_event("whatsapp", payload("whatsapp_text.json"))
     process_pending()
-    outbound = OutboundMessage.objects.get()
-    assert outbound.status == "failed"
-    notice = Complaint.objects.get().notices.get()
-    assert notice.status == NoticeStatus.FAILED and "131047" in notice.error
+    outbound = DeliveryAttempt.objects.get(route="whatsapp")
+    assert outbound.state == "failed" and outbound.reason == "refused"
+    assert "131047" in outbound.detail
+    notice = Complaint.objects.get().outbox.get()
+    assert notice.attempts.get(route="sms").state == "sent"

@@ -47,7 +47,11 @@ from .lifecycle import (  # noqa: F401
     send_public_reply,
     verify_complaint,
 )
-from .notices import mark_notifications_read, record_export, record_notice_result  # noqa: F401
+from .notices import (  # noqa: F401
+    mark_notifications_read,
+    record_export,
+    report_unreachable_reporter,
+)
 from .routing import apply_routing, revert_auto_disposition  # noqa: F401
 from .sweep import recompute_due_dates, sweep_deadlines  # noqa: F401
 from .templates import (  # noqa: F401

@@ -19,7 +19,14 @@ from kanal.core.queries import working_calendar
 from .. import rules
 from ..models import AccessCode, CaseMessage, Complaint, ContactCode, MessageKind, State
 from ..queries import deadlines
-from .common import locked, notify_reporter, notify_staff, queue_citizen_notice, transition
+from .common import (
+    locked,
+    notify_reporter,
+    notify_staff,
+    operators,
+    queue_citizen_notice,
+    transition,
+)
 
 CODE_TTL = timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
@@ -46,6 +53,7 @@ def issue_access_code(case: Complaint) -> bool:
             "Do not share it."
         )
         % {"number": case.tracking_number, "code": code},
+        kind="code",
     )
     if notice is None:
         return False
@@ -59,7 +67,7 @@ def issue_access_code(case: Complaint) -> bool:
         "complaint.access_code_sent",
         obj=case,
         actor_label="citizen",
-        data={"channel": notice.channel},
+        data={"channel": notice.first_route},
     )
     return True
 
@@ -72,12 +80,6 @@ def verify_access_code(case: Complaint, code: str) -> bool:
         return False
     audit.record("complaint.reporter_verified", obj=case, actor_label="citizen")
     return True
-
-
-def _operators():
-    from kanal.accounts.models import User
-
-    return User.objects.filter(is_active=True, memberships__role="operator").distinct()
 
 
 @transaction.atomic
@@ -105,7 +107,7 @@ def add_citizen_reply(*, case: Complaint, body: str, channel: str = "web") -> Ca
         data={"message": message.pk},
     )
     notify_staff(
-        _operators(),
+        operators(),
         case,
         "citizen_reply",
         _("The reporter replied on %(number)s") % {"number": case.tracking_number},
@@ -229,6 +231,7 @@ def issue_contact_code(contact: str) -> bool:
             "Do not share it."
         )
         % {"code": code},
+        kind="contact_code",
     )
     audit.record("complaint.contact_code_sent", obj=case, actor_label="citizen")
     return True

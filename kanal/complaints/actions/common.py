@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from kanal import audit
 from kanal.core.queries import working_calendar
-from kanal.core.tasks import enqueue_on_commit
+from kanal.outbox import actions as outbox
+from kanal.outbox import rules as rules_outbox
+from kanal.outbox.models import Route
 
 from .. import rules
-from ..models import CitizenNotice, Complaint, ContactPreference, StaffNotification
+from ..models import Complaint, ContactPreference, StaffNotification
 from ..queries import deadlines
 
 
@@ -56,46 +58,77 @@ def transition(
     return case
 
 
-def notify_reporter(case: Complaint, subject: str, body: str) -> CitizenNotice | None:
-    """Record a notice to the reporter on their chosen channel and queue its sending.
+def notify_reporter(case: Complaint, subject: str, body: str, *, kind: str = "update"):
+    """Record a message to the reporter in the outbox, sent after the caller commits.
 
-    Nothing is recorded when the reporter chose no contact. Returns the notice.
+    It goes first to the reporter's chosen channel, then (kanal.outbox.rules.
+    FALLBACK_ORDER) to their other contacts: WhatsApp template, SMS, e-mail. Nothing
+    is recorded when the reporter chose no contact. Returns the outbox message.
     """
     reporter = case.reporter
     if reporter is None or reporter.contact_preference == ContactPreference.NONE:
         return None
     preference = reporter.contact_preference
-    if preference == ContactPreference.EMAIL and reporter.email:
-        channel, address = "email", reporter.email
-    elif preference == ContactPreference.WHATSAPP and reporter.phone:
-        channel, address = "whatsapp", reporter.phone
-    elif preference == ContactPreference.CHANNEL:
-        channel, address = case.channel, case.channel_reference or reporter.phone
-    else:
+    address = ""
+    if preference == ContactPreference.EMAIL:
+        first = "email"
+    elif preference == ContactPreference.WHATSAPP:
+        first = "whatsapp"
+    elif case.channel in Route.values:
+        first, address = case.channel, case.channel_reference
+    else:  # a walk-in, a phone call: reach them on the contacts they left
+        first = rules_outbox.FALLBACK_ORDER[0]
+    if not (address or reporter.phone or reporter.email):
         return None
-    return queue_citizen_notice(
-        case, channel=channel, address=address, subject=subject, body=body, reporter=reporter
+    return outbox.record_message(
+        kind=kind,
+        subject=subject,
+        body=body,
+        first_route=first,
+        complaint=case,
+        channel_address=address,
+        phone=reporter.phone,
+        email=reporter.email,
+        reference_number=case.tracking_number,
     )
 
 
 def queue_citizen_notice(
-    case: Complaint, *, channel: str, address: str, subject: str, body: str, reporter=None
-) -> CitizenNotice:
-    """The one way a message to a citizen leaves: recorded in the outbox, sent after commit.
+    case: Complaint,
+    *,
+    channel: str,
+    address: str,
+    subject: str,
+    body: str,
+    kind: str = "follower_update",
+):
+    """Record a message to someone who is not the case's reporter (a follower, a contact
+    asking for a code) in the one outbox, sent after the caller commits.
 
-    Used for the reporter's updates, followers' updates and one-time codes alike, so
-    that a change of delivery (fallback chains) happens here once.
+    ``channel`` is how they asked to hear from us: ``email`` (``address`` is their
+    e-mail, nothing else to fall back on) or ``whatsapp`` (``address`` is their phone:
+    a WhatsApp message in an open conversation, else the template, else SMS).
+    ``kind`` is one of kanal.outbox.rules.NOT_TO_REPORTER. Returns the outbox message.
     """
-    notice = CitizenNotice.objects.create(
-        complaint=case,
-        reporter=reporter,
-        channel=channel,
-        address=address,
+    by_email = channel == "email"
+    return outbox.record_message(
+        kind=kind,
         subject=subject,
         body=body,
+        first_route="email" if by_email else "whatsapp",
+        complaint=case,
+        phone="" if by_email else address,
+        email=address if by_email else "",
+        reference_number=case.tracking_number,
+        fallback=not by_email,
     )
-    enqueue_on_commit("kanal.complaints.tasks.send_citizen_notice", notice.pk)
-    return notice
+
+
+def operators():
+    """Active staff with the operator role anywhere (they watch every reporter's case)."""
+    from kanal.accounts.models import User
+
+    return User.objects.filter(is_active=True, memberships__role="operator").distinct()
 
 
 def case_link(case: Complaint) -> str:

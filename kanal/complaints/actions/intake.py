@@ -146,6 +146,7 @@ def submit_complaint(
             "number to follow your report at %(link)s"
         )
         % {"number": case.tracking_number, "link": case_link(case)},
+        kind="receipt",
     )
     return case
 

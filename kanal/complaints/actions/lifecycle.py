@@ -149,11 +149,13 @@ def complete_complaint(*, actor, case: Complaint, note: str = "") -> Complaint:
         case,
         _("Answer to your report %(number)s") % {"number": case.tracking_number},
         _(
-            "%(unit)s answered your report %(number)s:\n\n%(answer)s\n\nIf this does not "
-            "solve the problem, reply within 10 working days or reopen the report on the "
-            "tracking page."
+            "%(unit)s answered your report %(number)s:\n\n%(answer)s\n\nHow was this "
+            "answer? Reply with a number from 1 (very poor) to 5 (very good). If it does "
+            'not solve the problem, reply "buka lagi" within 10 working days, or reopen '
+            "the report on the tracking page."
         )
         % {"unit": case.unit, "number": case.tracking_number, "answer": follow_up.body},
+        kind="answer",
     )
     return case
 

@@ -1,38 +1,39 @@
-"""Recording what happened to a notice once a channel tried to deliver it."""
+"""Staff notifications about a case: reading them, and a reporter nothing reaches."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kanal import audit
+from kanal.outbox.rules import NOT_TO_REPORTER
 
-from ..models import CitizenNotice, NoticeStatus, StaffNotification
+from ..models import Complaint, StaffNotification
+from .common import notify_staff, operators
 
 
 @transaction.atomic
-def record_notice_result(
-    *, notice_id: int, status: str, error: str = "", provider_reference: str = ""
-) -> CitizenNotice:
-    """Mark a notice sent, failed or skipped (by the channel adapter that delivered it).
+def report_unreachable_reporter(*, case: Complaint) -> int:
+    """Nothing the outbox tried reached the reporter: tell the operators, once per message.
 
-    A notice already sent stays sent: a late failure report does not undo a delivery.
+    Safe to call twice (one notification per operator, case and count of unreachable
+    messages). Returns how many notifications were created.
     """
-    notice = CitizenNotice.objects.select_for_update().get(pk=notice_id)
-    if notice.status == NoticeStatus.SENT and status != NoticeStatus.SENT:
-        return notice
-    notice.status = NoticeStatus(status)
-    notice.error = error[:2000]
-    if status == NoticeStatus.SENT and notice.sent_at is None:
-        notice.sent_at = timezone.now()
-    notice.save(update_fields=["status", "error", "sent_at"])
-    audit.record(
-        f"complaint.notice_{notice.status}",
-        obj=notice.complaint,
-        actor_label=f"channel:{notice.channel}",
-        data={"notice": notice.pk, "provider_reference": provider_reference, "error": error[:200]},
+    unreachable = case.outbox.filter(status="unreachable").exclude(kind__in=NOT_TO_REPORTER).count()
+    if not unreachable:
+        return 0
+    return notify_staff(
+        operators(),
+        case,
+        "reporter_unreachable",
+        _(
+            "No message reaches the reporter of %(number)s: check the delivery panel and "
+            "contact them another way."
+        )
+        % {"number": case.tracking_number},
+        level=unreachable,
     )
-    return notice
 
 
 def mark_notifications_read(*, user, case) -> int:

@@ -41,6 +41,12 @@ def describe_actor(actor_name: str, actor_label: str) -> str:
     return actor_label or gettext("Kanal (automatic)")
 
 
+def _route(data: dict) -> str:
+    from kanal.outbox.rules import route_name
+
+    return route_name(data.get("route", ""))
+
+
 def describe_event(action: str, data: dict, unit_names: dict[str, str]) -> str:
     """One audit event of a case as a sentence for staff (never an event code).
 
@@ -137,6 +143,17 @@ def describe_event(action: str, data: dict, unit_names: dict[str, str]) -> str:
             "The reporter was not notified (no way to reach them on this channel)."
         ),
         "notice_pending": lambda: gettext("A notice to the reporter is waiting to be sent."),
+        # The one outbox (kanal.outbox); the delivery panel has the details.
+        "outbox.sent": lambda: (
+            gettext("A message was sent by %(route)s.") % {"route": _route(data)}
+        ),
+        "outbox.attempt_failed": lambda: (
+            gettext("Sending by %(route)s failed: %(error)s")
+            % {"route": _route(data), "error": data.get("error") or gettext("no reason given")}
+        ),
+        "outbox.unreachable": lambda: gettext(
+            "A message reached no one: every way to contact the person failed."
+        ),
         "escalated": lambda: (
             gettext("Overdue since %(due)s: escalated to level %(level)s.")
             % {"due": fmt_date(data.get("due_date")), "level": data.get("to", "")}

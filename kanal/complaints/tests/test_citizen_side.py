@@ -17,9 +17,10 @@ from django.urls import reverse
 from PIL import Image
 
 from kanal.complaints import actions, rules
-from kanal.complaints.models import CitizenNotice, Complaint, Follower
-from kanal.complaints.tasks import send_citizen_notice
+from kanal.complaints.models import Complaint, Follower
 from kanal.complaints.views.public import FORM_STAMP_SALT
+from kanal.outbox.models import OutboxMessage
+from kanal.outbox.tasks import deliver
 
 from .factories import make_case, unit
 
@@ -134,7 +135,7 @@ def test_a_closed_case_shows_no_next_deadline(client, people):
 def test_the_receipt_links_to_the_case_on_the_public_host(client, reference_data):
     client.post(reverse("complaints:report"), VALID)
     case = Complaint.objects.get()
-    notice = CitizenNotice.objects.get(complaint=case)
+    notice = OutboxMessage.objects.get(complaint=case, kind="receipt")
     base = settings.KANAL_PUBLIC_BASE_URL.rstrip("/")
     assert f"{base}/lacak/{case.tracking_number}/" in notice.body
 
@@ -239,9 +240,9 @@ def test_an_approved_answer_and_photo_are_public_and_followers_get_the_update(
     image = client.get(reverse("portal:case_photo", args=[case.tracking_number, photo.pk]))
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
 
-    notice = CitizenNotice.objects.get(address="tetangga@example.com")
-    assert notice.reporter is None
-    assert send_citizen_notice.call(notice.pk) == "sent"
+    notice = OutboxMessage.objects.get(email="tetangga@example.com")
+    assert notice.kind == "follower_update" and notice.plan == ["email"]
+    assert deliver(notice.pk) == "sent:email"
     delivered = [m for m in smtp.messages if m.rcpt_tos == ["tetangga@example.com"]]
     assert len(delivered) == 1
     text = email.message_from_bytes(delivered[0].content).get_payload(decode=True).decode()
@@ -255,7 +256,7 @@ def test_an_approved_answer_and_photo_are_public_and_followers_get_the_update(
     assert follower.unsubscribed_at is not None
     second = case.messages.create(kind="public_reply", body="Kabar kedua.")
     actions.approve_message_for_public(actor=op, case=case, message_id=second.pk)
-    assert not CitizenNotice.objects.filter(body__contains="Kabar kedua.").exists()
+    assert not OutboxMessage.objects.filter(body__contains="Kabar kedua.").exists()
 
 
 def test_the_operator_approves_from_the_case_page(people, client, login_verified):
@@ -294,8 +295,8 @@ def test_my_reports_lists_web_and_whatsapp_cases_for_one_phone(client, reference
     someone_else = make_case()
     url = reverse("complaints:my_reports")
     client.post(url, {"contact": "+62 812-3456-7001"})
-    notice = CitizenNotice.objects.filter(subject__icontains="kode").latest("pk")
-    assert notice.channel == "whatsapp" and notice.address == "+6281234567001"
+    notice = OutboxMessage.objects.get(kind="contact_code")
+    assert notice.first_route == "whatsapp" and notice.phone == "+6281234567001"
     code = re.search(r"\b(\d{6})\b", notice.body).group(1)
     assert client.post(url, {"code": "000000" if code != "000000" else "111111"}).status_code == 400
     client.post(url, {"code": code})
@@ -311,7 +312,7 @@ def test_my_reports_lists_web_and_whatsapp_cases_for_one_phone(client, reference
 def test_my_reports_answers_the_same_for_an_unknown_contact(client, reference_data):
     response = client.post(reverse("complaints:my_reports"), {"contact": "nobody@example.com"})
     assert response.status_code == 302
-    assert not CitizenNotice.objects.filter(address="nobody@example.com").exists()
+    assert not OutboxMessage.objects.filter(email="nobody@example.com").exists()
 
 
 # --- the anonymous follow-up key ---------------------------------------------------------

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 
 from kanal.audit.queries import history_of
 from kanal.complaints import actions, queries
-from kanal.complaints.models import CitizenNotice, Complaint, StaffNotification
+from kanal.complaints.models import Complaint, StaffNotification
 from kanal.complaints.rules import TransitionRefused
+from kanal.outbox.models import OutboxMessage
 
 from .factories import make_case, unit
 
@@ -38,8 +39,8 @@ def test_submission_gives_a_number_a_clock_and_a_notice(people, time_machine):
     assert case.tracking_number.startswith("BL-")
     assert case.due_date == date(2026, 3, 26)  # 3 WD: 17 Mar, Nyepi and Lebaran, 25, 26 Mar
     assert case.kecamatan.code == "18.71.01"
-    notice = CitizenNotice.objects.get(complaint=case)
-    assert notice.channel == "email" and case.tracking_number in notice.body
+    notice = OutboxMessage.objects.get(complaint=case)
+    assert notice.first_route == "email" and case.tracking_number in notice.body
     assert history_of(case).first().action == "complaint.submitted"
 
 
@@ -66,7 +67,7 @@ def test_the_full_path_to_a_rated_answer(people, time_machine, django_capture_on
         actions.complete_complaint(actor=op, case=case)
     case.refresh_from_db()
     assert case.state == "selesai" and case.due_basis == "auto_close"
-    answer = CitizenNotice.objects.filter(complaint=case).order_by("-pk").first()
+    answer = OutboxMessage.objects.filter(complaint=case).order_by("-pk").first()
     assert "Sudah ditambal" in answer.body
     actions.rate_complaint(case=case, rating=4, comment="Cepat")
     case.refresh_from_db()
@@ -205,7 +206,7 @@ def test_merged_reporters_receive_the_main_cases_updates(people):
     assert duplicate.state == "digabung" and duplicate.merged_into == main
     actions.send_public_reply(actor=people["operator"], case=main, body="Sedang dikerjakan.")
     addresses = set(
-        CitizenNotice.objects.filter(body="Sedang dikerjakan.").values_list("address", flat=True)
+        OutboxMessage.objects.filter(body="Sedang dikerjakan.").values_list("email", flat=True)
     )
     assert addresses == {"budi@example.com", "siti@example.com"}
 
@@ -214,13 +215,13 @@ def test_internal_notes_are_not_public_messages(people):
     case = make_case()
     actions.add_internal_note(actor=people["operator"], case=case, body="cek lokasi dulu")
     assert not queries.public_messages(case).exists()
-    assert not CitizenNotice.objects.filter(body__contains="cek lokasi").exists()
+    assert not OutboxMessage.objects.filter(body__contains="cek lokasi").exists()
 
 
 def test_anonymous_report_without_contact(people):
     case = make_case(reporter=None)
     assert case.reporter is None and case.is_anonymous
-    assert not CitizenNotice.objects.filter(complaint=case).exists()
+    assert not OutboxMessage.objects.filter(complaint=case).exists()
 
 
 def test_misconduct_category_flags_and_point_finds_kelurahan(people):
@@ -241,7 +242,7 @@ def test_an_information_request_is_handed_to_the_ppid(people):
     assert case.state == "ditutup" and case.referred_to.endswith(request.registration_number)
     assert request.case_reference == case.tracking_number
     assert request.received_at == case.received_at
-    notice = CitizenNotice.objects.filter(complaint=case).order_by("-pk").first()
+    notice = OutboxMessage.objects.filter(complaint=case).order_by("-pk").first()
     assert request.registration_number in notice.body
     with pytest.raises(PermissionDenied):
         actions.hand_to_ppid(actor=people["dpu"], case=make_case())

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kanal.complaints import actions
-from kanal.complaints.models import CitizenNotice, Complaint
+from kanal.complaints.models import Complaint
+from kanal.outbox.models import OutboxMessage
 
 from .factories import make_case, unit
 
@@ -37,7 +38,7 @@ def test_a_citizen_reports_and_sees_the_tracking_number(client, reference_data):
     assert case.tracking_number in page
     assert case.channel == "web" and case.reporter.email == "rina@example.com"
     assert case.category.code == "penerangan-jalan" and case.kelurahan.code == "18.71.01.1003"
-    assert CitizenNotice.objects.filter(complaint=case, channel="email").exists()
+    assert OutboxMessage.objects.filter(complaint=case, first_route="email").exists()
 
 
 def test_errors_keep_what_the_citizen_typed(client, reference_data):
@@ -102,7 +103,7 @@ def test_tracking_shows_state_and_asks_a_code_before_own_content(client, referen
     assert "Diterima" in body
     assert "Budi Santoso" not in body and "Jalan berlubang besar" not in body
     client.post(reverse("complaints:send_code", args=[case.tracking_number]))
-    notice = CitizenNotice.objects.filter(complaint=case).order_by("-pk").first()
+    notice = OutboxMessage.objects.filter(complaint=case).order_by("-pk").first()
     code = re.search(r"\b(\d{6})\b", notice.body).group(1)
     client.post(reverse("complaints:check_code", args=[case.tracking_number]), {"code": code})
     body = client.get(
@@ -207,7 +208,7 @@ def test_staff_record_a_case_heard_on_a_field_visit(
     assert case.channel == "field_visit" and case.entered_by == lurah
     # "No contact" keeps the name the reporter gave and records that they want no contact.
     assert case.reporter.name == "Rina" and case.reporter.contact_preference == "none"
-    assert not CitizenNotice.objects.filter(complaint=case).exists()
+    assert not case.outbox.exists()
 
 
 def test_a_name_with_no_contact_needs_the_reporters_consent(

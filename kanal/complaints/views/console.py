@@ -17,6 +17,7 @@ from kanal.accounts.rules import Capability
 from kanal.core.uploads import UploadRejected
 from kanal.directory.models import Unit
 from kanal.directory.queries import active_categories, outside_bodies
+from kanal.outbox import queries as outbox_queries
 from kanal.routing.models import RoutingDecision
 from kanal.routing.queries import suggest, suggestion_rows
 
@@ -160,6 +161,7 @@ def case_page(request, number: str):
             "messages_list": messages_list,
             "seen_messages": len(messages_list),
             "others_here": [(name, int(ago // 60)) for name, ago in others.values()],
+            "deliveries": outbox_queries.delivery_panel_for(case, show_addresses=show_reporter),
             "follow_ups": case.follow_ups.select_related("author", "unit"),
             "attachments": case.attachments.all(),
             "allowed": allowed,

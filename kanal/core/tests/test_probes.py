@@ -89,7 +89,7 @@ def test_metrics_need_the_token_and_show_the_queue(client, settings):
     ]
     assert age and float(age[0].split()[-1]) >= 0
     assert 'kanal_channel_silent{provider="whatsapp"}' in text
-    assert 'kanal_deliveries_failed{channel="email_notice"} 0.0' in text
+    assert "kanal_outbox_unreachable 0.0" in text
     assert 'kanal_webhook_failures{kind="signature",provider="telegram"} 0.0' in text
 
 

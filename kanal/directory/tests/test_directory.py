@@ -110,7 +110,7 @@ call_command("migrate", verbosity=0)
 call_command("load_reference_data", verbosity=0)
 from kanal.channels import tasks
 from kanal.channels.actions.inbound import store_inbound_event
-from kanal.channels.models import OutboundMessage
+from kanal.outbox.models import OutboxMessage
 from kanal.complaints.actions.intake import submit_complaint
 from kanal.complaints.forms import TrackForm
 from kanal.api.queries import jurisdiction_id
@@ -132,7 +132,7 @@ client.cookies["django_language"] = "en"
 privacy_en = client.get("/privasi/").content.decode()
 del client.cookies["django_language"]
 print(json.dumps({
-    "greeting": OutboundMessage.objects.get().body,
+    "greeting": OutboxMessage.objects.get(kind="reply").body,
     "privacy_id": client.get("/privasi/").content.decode(),
     "privacy_en": privacy_en,
     "discovery": client.get("/open311/v2/discovery.json").json(),

@@ -7,24 +7,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kanal import audit
 from kanal.core import phones
 from kanal.core.queries import working_calendar
-from kanal.core.tasks import enqueue_on_commit
 from kanal.core.uploads import sanitise_upload
+from kanal.outbox import actions as outbox
 
 from .. import queries, rules
 from ..documents import NoticeContext, render_notice_pdf
 from ..models import (
     Channel,
     InformationRequest,
-    OutboundNotice,
     RegisterCounter,
     RequestAttachment,
     RequestState,
@@ -229,16 +226,26 @@ def complete_information_request(
     return req
 
 
-def _record_outbound(req: InformationRequest, kind: str, subject: str, body: str):
-    """Record a message to the requester and send it after commit (e-mail only for now)."""
-    if not req.email:
+def _record_outbound(req: InformationRequest, kind: str, subject: str, body: str, attachment=None):
+    """Record a message to the requester in the outbox, sent after commit.
+
+    By e-mail when they gave an address (the written notice PDF goes with it); their
+    phone is the fallback (WhatsApp template, then SMS). Nothing without either.
+    """
+    if not (req.email or req.phone):
         return None
-    outbound = OutboundNotice.objects.create(
-        request=req, kind=kind, channel="email", recipient=req.email, subject=subject, body=body
+    return outbox.record_message(
+        kind=f"ppid_{kind}",
+        subject=subject,
+        body=body,
+        first_route="email" if req.email else "whatsapp_template",
+        information_request=req,
+        email=req.email,
+        phone=req.phone,
+        reference_number=req.registration_number,
+        attachment_name=f"{req.registration_number}.pdf" if attachment else "",
+        attachment_path=attachment.name if attachment else "",
     )
-    # By name: tasks sit above actions in the layers, so actions never import them.
-    enqueue_on_commit(import_string("kanal.ppid.tasks.deliver_outbound_notice_task"), outbound.pk)
-    return outbound
 
 
 @transaction.atomic
@@ -309,7 +316,7 @@ def issue_written_notice(
     missing what its outcome needs (material; blacked-out parts; Pasal 17 ground and
     consequence test). A rejection citing a DIK entry takes its ground and test.
     The PDF is stored with the notice; the e-mail (if the requester gave one) is
-    recorded as an OutboundNotice and sent after commit.
+    recorded in the outbox and sent after commit.
     """
     req = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if req.state == RequestState.ANSWERED:
@@ -365,6 +372,7 @@ def issue_written_notice(
             "If you disagree you may file an objection within 30 working days."
         )
         % {"number": req.registration_number},
+        attachment=notice.document,
     )
     audit.record(
         "information_request.notice_issued",
@@ -379,40 +387,3 @@ def issue_written_notice(
         **_actor_kwargs(actor, "system"),
     )
     return notice
-
-
-@transaction.atomic
-def deliver_outbound_notice(outbound_id: int) -> str:
-    """Send one recorded message by e-mail; safe to run twice (a sent one is skipped).
-
-    The written notice PDF goes with a "notice" message. Returns the final status.
-    """
-    outbound = (
-        OutboundNotice.objects.select_for_update().select_related("request").get(pk=outbound_id)
-    )
-    if outbound.status == OutboundNotice.Status.SENT:
-        return outbound.status
-    message = EmailMessage(outbound.subject, outbound.body, to=[outbound.recipient])
-    notice = getattr(outbound.request, "notice", None)
-    if outbound.kind == "notice" and notice is not None and notice.document:
-        with notice.document.open("rb") as fh:
-            message.attach(
-                f"{outbound.request.registration_number}.pdf", fh.read(), "application/pdf"
-            )
-    try:
-        message.send()
-    except OSError as exc:  # SMTP and socket errors: record, let a later run retry
-        outbound.status = OutboundNotice.Status.FAILED
-        outbound.error = str(exc)[:1000]
-    else:
-        outbound.status = OutboundNotice.Status.SENT
-        outbound.sent_at = timezone.now()
-        outbound.error = ""
-    outbound.save(update_fields=["status", "sent_at", "error", "updated_at"])
-    audit.record(
-        f"information_request.message_{outbound.status}",
-        obj=outbound.request,
-        actor_label="system",
-        data={"outbound": outbound.pk, "kind": outbound.kind},
-    )
-    return outbound.status

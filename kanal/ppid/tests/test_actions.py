@@ -12,10 +12,11 @@ from PIL import Image
 
 from kanal.audit.models import AuditEvent
 from kanal.core.uploads import UploadRejected
+from kanal.outbox import tasks as outbox_tasks
+from kanal.outbox.models import OutboxMessage
 from kanal.ppid import actions, queries, rules
 from kanal.ppid.models import (
     InformationRequest,
-    OutboundNotice,
     Reminder,
     RequestAttachment,
     RequestState,
@@ -167,7 +168,7 @@ def test_extension_once_with_reason_and_told_to_the_requester(reference_data, of
         actor=officer, request=req, reason="Dokumen di tiga unit", today=date(2026, 4, 1)
     )
     assert req.state == RequestState.EXTENDED and req.due_on == date(2026, 4, 15)
-    assert OutboundNotice.objects.filter(request=req, kind="extension").exists()
+    assert OutboxMessage.objects.filter(information_request=req, kind="ppid_extension").exists()
     with pytest.raises(rules.RuleViolation):
         actions.extend_information_request(
             actor=officer, request=req, reason="lagi", today=date(2026, 4, 2)
@@ -219,10 +220,10 @@ def test_notice_pdf_is_a_pdf_with_the_number_and_is_mailed(
     assert pdf.startswith(b"%PDF-")
     assert b"PPID-2026-000001" in pdf
     assert b"PEMBERITAHUAN TERTULIS" in pdf  # the form's wording, in Indonesian
-    outbound = OutboundNotice.objects.get(request=notice.request, kind="notice")
-    # the task was enqueued after commit; the worker sends it (run the action directly)
-    assert actions.deliver_outbound_notice(outbound.pk) == "sent"
-    assert actions.deliver_outbound_notice(outbound.pk) == "sent"  # twice: one mail
+    outbound = OutboxMessage.objects.get(information_request=notice.request, kind="ppid_notice")
+    # the task was enqueued with the notice; the worker sends it (run the task's body)
+    assert outbox_tasks.deliver(outbound.pk) == "sent:email"
+    assert outbox_tasks.deliver(outbound.pk) == "done"  # twice: one mail
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["siti@example.org"]
     assert mail.outbox[0].attachments[0][0] == "PPID-2026-000001.pdf"
@@ -230,10 +231,12 @@ def test_notice_pdf_is_a_pdf_with_the_number_and_is_mailed(
         actions.issue_written_notice(actor=officer, request=notice.request, outcome="not_held")
 
 
-def test_no_email_no_outbound(reference_data, officer):
+def test_without_email_the_notice_goes_to_the_phone(reference_data, officer):
     req = submit(email="", phone="081234567890", delivery_method="pick_up")
     actions.issue_written_notice(actor=officer, request=req, outcome="not_documented")
-    assert not OutboundNotice.objects.exists()
+    message = OutboxMessage.objects.get(kind="ppid_notice")
+    assert message.plan == ["whatsapp_template", "sms", "email"]
+    assert message.phone == "081234567890" and not message.email
 
 
 def answered_request(officer, issued_on=date(2026, 4, 1)):

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from kanal.ppid.models import InformationRequest, Objection, OutboundNotice
+from kanal.outbox.models import OutboxMessage
+from kanal.ppid.models import InformationRequest, Objection
 
 from .conftest import jakarta
 from .test_views import form_data
@@ -68,7 +69,8 @@ def test_request_to_dispute_across_lebaran(
     req.refresh_from_db()
     assert req.state == "answered" and req.answered_on == day
     assert req.notice.document.read().count(req.registration_number.encode()) >= 1
-    assert set(OutboundNotice.objects.values_list("kind", flat=True)) == {"extension", "notice"}
+    kinds = set(OutboxMessage.objects.values_list("kind", flat=True))
+    assert kinds == {"ppid_extension", "ppid_notice"}
     pdf = officer_client.get(reverse("ppid:console_notice_pdf", args=[req.pk]))
     assert pdf["Content-Type"] == "application/pdf"
 

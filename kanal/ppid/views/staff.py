@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kanal.accounts.decorators import staff_required
 from kanal.core.uploads import UploadRejected
+from kanal.outbox import queries as outbox_queries
 
 from .. import actions, exports, queries, rules
 from ..documents import render_annual_report_pdf
@@ -93,7 +94,7 @@ def _detail_context(request, req, **forms):
         "notice": notice,
         "attachments": req.attachments.all(),
         "objections": objections,
-        "outbound": req.outbound.order_by("-created_at"),
+        "deliveries": outbox_queries.delivery_panel_for_request(req),
         "due_text": queries.explain_request_due(req),
         "overdue": rules.is_overdue(req.due_on, queries.today(), answered=not req.is_open),
         "objection_deadline": queries.objection_deadline_for(req),

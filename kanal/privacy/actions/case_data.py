@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from kanal import audit
-from kanal.complaints.models import Attachment, CaseMessage, CitizenNotice, Complaint, MessageKind
+from kanal.complaints.models import Attachment, CaseMessage, Complaint, MessageKind
 from kanal.complaints.rules import redact_personal_data
+from kanal.outbox import actions as outbox
+from kanal.outbox.models import OutboxMessage
 
 from ..models import AnonymisedCase
 
@@ -67,10 +69,9 @@ def anonymise_complaint(*, actor, case: Complaint, reason: str, subject_request=
     for message in CaseMessage.objects.filter(complaint=case, kind=MessageKind.CITIZEN_REPLY):
         message.body = mask(message.body, known)
         message.save(update_fields=["body"])
-    for notice in CitizenNotice.objects.filter(complaint=case):
-        notice.address = ""
-        notice.body = mask(notice.body, known)
-        notice.save(update_fields=["address", "body"])
+    outbox.forget_recipients(
+        OutboxMessage.objects.filter(complaint=case), lambda body: mask(body, known)
+    )
     if reporter is not None:
         reporter.name = reporter.phone = reporter.email = reporter.nik = ""
         reporter.consent_text = ""

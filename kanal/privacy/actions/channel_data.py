@@ -13,8 +13,9 @@ from kanal.channels.models import (
     InboundEvent,
     Message,
     MessageMedia,
-    OutboundMessage,
 )
+from kanal.outbox import actions as outbox
+from kanal.outbox.models import OutboxMessage
 
 from .. import queries, rules
 from ..models import AnonymisationReason, AnonymisedConversation
@@ -61,9 +62,7 @@ def anonymise_conversation(
     emptied_events = InboundEvent.objects.filter(pk__in=list(events.values_list("pk", flat=True)))
     event_count = emptied_events.update(body=b"", headers={})
     message_count = messages.update(text="", data={}, provider_message_id="")
-    OutboundMessage.objects.filter(conversation=conv).update(
-        recipient="", body="", provider_message_id="", error=""
-    )
+    outbox.forget_recipients(OutboxMessage.objects.filter(conversation=conv))
     conv.thread_key = rules.anonymised_handle(conv.pk)
     conv.save(update_fields=["thread_key"])
 

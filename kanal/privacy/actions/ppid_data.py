@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kanal import audit
+from kanal.outbox import actions as outbox
+from kanal.outbox.models import OutboxMessage
 from kanal.ppid.models import (
     Dispute,
     InformationRequest,
     Objection,
-    OutboundNotice,
     RequestAttachment,
     WrittenNotice,
 )
@@ -95,10 +96,9 @@ def anonymise_information_request(
     for dispute in Dispute.objects.filter(objection__request=req):
         dispute.notes = mask(dispute.notes, known)
         dispute.save(update_fields=["notes"])
-    for outbound in OutboundNotice.objects.filter(request=req):
-        outbound.recipient = ""
-        outbound.body = mask(outbound.body, known)
-        outbound.save(update_fields=["recipient", "body"])
+    outbox.forget_recipients(
+        OutboxMessage.objects.filter(information_request=req), lambda body: mask(body, known)
+    )
 
     files = list(RequestAttachment.objects.filter(request=req))
     for attachment in files:

@@ -13,8 +13,8 @@ from kanal.channels.models import (
     InboundEvent,
     Message,
     MessageMedia,
-    OutboundMessage,
 )
+from kanal.outbox.models import DeliveryAttempt, OutboxMessage
 from kanal.ppid import actions as ppid_actions
 
 
@@ -64,13 +64,22 @@ def talk(
     )
     media = MessageMedia(message=message, content_type="image/jpeg", original_name="rumah.jpg")
     media.file.save("m.jpg", io.BytesIO(jpeg()), save=True)
-    OutboundMessage.objects.create(
+    reply = OutboxMessage.objects.create(
+        kind="reply",
         conversation=conversation,
         complaint=complaint,
-        channel="whatsapp",
-        recipient=phone,
+        first_route="whatsapp",
+        channel_address=phone,
         body=f"Terima kasih, {name}.",
+        status="sent",
+    )
+    DeliveryAttempt.objects.create(
+        message=reply,
+        route="whatsapp",
+        address=phone,
+        state="sent",
         provider_message_id="wamid.out",
+        started_at=when,
     )
     return conversation
 
@@ -91,8 +100,9 @@ def assert_emptied(conversation: Conversation, *, contact_too=True):
         assert (message.text, message.data, message.provider_message_id) == ("", {}, "")
         assert bytes(message.event.body) == b"" and message.event.headers == {}
     assert not MessageMedia.objects.filter(message__conversation=conversation).exists()
-    for reply in OutboundMessage.objects.filter(conversation=conversation):
-        assert (reply.recipient, reply.body) == ("", "")
+    for reply in OutboxMessage.objects.filter(conversation=conversation):
+        assert (reply.channel_address, reply.body) == ("", "")
+        assert not reply.attempts.exclude(address="").exists()
 
 
 def assert_untouched(conversation: Conversation, messages: int = 1):

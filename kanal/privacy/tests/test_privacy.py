@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from kanal.audit.models import AuditEvent
 from kanal.complaints import actions as case_actions
-from kanal.complaints.models import CitizenNotice, Complaint
+from kanal.complaints.models import Complaint
 from kanal.complaints.tests.factories import make_case
 from kanal.core import schedule
+from kanal.outbox.models import OutboxMessage
 from kanal.privacy import actions, queries, rules
 from kanal.privacy.models import AnonymisedCase, Breach, RequestState, SubjectRequest
 
@@ -89,8 +90,10 @@ def test_retention_anonymises_finished_cases_after_the_period_once(people, time_
     for secret in ("Budi Santoso", "0812-3456-7890", "1871012345678901", "budi@example.com"):
         assert secret not in old.description
     assert old.tracking_number and old.category_id  # the record for statistics stays
-    for notice in CitizenNotice.objects.filter(complaint=old):
-        assert notice.address == "" and "budi@example.com" not in notice.body
+    notices = OutboxMessage.objects.filter(complaint=old)
+    assert notices.exists()
+    for notice in notices:
+        assert (notice.email, notice.phone) == ("", "") and "budi@example.com" not in notice.body
     event = AuditEvent.objects.get(action="privacy.case_anonymised")
     assert event.object_id == str(old.pk) and event.data["reason"] == "retention"
     assert event.actor_label == "system"

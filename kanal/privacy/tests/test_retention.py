@@ -175,8 +175,9 @@ def test_finished_ppid_requests_lose_the_requester_but_keep_the_register(request
         assert not RequestAttachment.objects.filter(request=req).exists()
         notice = WrittenNotice.objects.get(request=req)
         assert not notice.document and notice.outcome == "not_held"
-        for outbound in req.outbound.all():
-            assert outbound.recipient == ""
+        assert req.outbox.exists()
+        for outbound in req.outbox.all():
+            assert (outbound.email, outbound.phone, outbound.attachment_path) == ("", "", "")
     assert not ktp.exists() and not pdf.exists()
     objection = Objection.objects.get(request=requests_["objected"])
     assert (objection.objector_name, objection.email, objection.phone) == (

@@ -252,7 +252,7 @@ def _drive_tiktok(post: ChannelPost) -> None:
         info = tiktok.creator_info()
         privacy = rules.tiktok_privacy(
             info.get("privacy_level_options") or [],
-            audited=bool(getattr(settings, "KANAL_TIKTOK_APP_AUDITED", False)),
+            audited=settings.KANAL_TIKTOK_APP_AUDITED,
         )
         _record(post, PostState.PUBLISHING, privacy_level=privacy)
         publish_id = tiktok.init_photo_post(

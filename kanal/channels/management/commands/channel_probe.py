@@ -122,7 +122,7 @@ class Command(BaseCommand):
     help = "Send a signed probe event through each configured webhook and check it is processed."
 
     def add_arguments(self, parser):
-        parser.add_argument("--base-url", default=getattr(settings, "KANAL_PUBLIC_URL", ""))
+        parser.add_argument("--base-url", default=settings.KANAL_PUBLIC_BASE_URL)
         parser.add_argument(
             "--wait",
             type=float,
@@ -138,7 +138,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, base_url, wait, process, provider, **options):
         if not base_url:
-            raise CommandError("Give --base-url or set KANAL_PUBLIC_URL.")
+            raise CommandError("Give --base-url or set KANAL_PUBLIC_BASE_URL.")
         configured = set(queries.configured_providers())
         chosen = provider or [p for p in WEBHOOK_PROVIDERS if p in configured]
         failures = []
