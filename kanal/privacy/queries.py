@@ -12,8 +12,8 @@ from django.utils import timezone
 from kanal.accounts.queries import scope_for
 from kanal.channels.models import Contact, Conversation, InboundEvent, Message
 from kanal.complaints.models import Attachment, CaseMessage, Complaint, MessageKind
-from kanal.outbox.models import OutboxMessage
 from kanal.core import phones
+from kanal.outbox.models import OutboxMessage
 from kanal.ppid.models import Dispute, DisputeOutcome, InformationRequest, Objection, ObjectionState
 from kanal.ppid.models import RequestState as PpidState
 
