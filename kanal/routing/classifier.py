@@ -24,7 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from . import rules
+from . import cues, rules
 from .text import normalise, stemmed
 
 SEED = 20260101
@@ -33,6 +33,10 @@ BETAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 GAMMAS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0)
 TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(1, 41))
 KIND_CUE_WEIGHT = 0.5
+ETAS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
+DELTAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+KIND_CUE_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5)
+COMPLAINT_WEIGHTS = (0.0, 0.25, 0.5)
 
 
 @dataclass
@@ -134,12 +138,25 @@ class RouterModel:
     # Misconduct goes to the Inspektorat wherever it happens: when the oversight
     # classifier alone is this sure, the Inspektorat is put first (1.01: never).
     oversight_override: float = 1.01
+    # The labelling rules as cues (``cues``), each weighted on held-apart groups:
+    eta: float = 0.0  # misconduct minus look-alike cues, added to the oversight margin
+    delta: float = 0.0  # information-request signal added to the PPID margin
+    kind_cue_weight: float = KIND_CUE_WEIGHT  # per suggestion cue, for aspirasi
+    complaint_weight: float = 0.0  # per complaint cue, against aspirasi
+    # A message whose oversight confidence reaches this is held for a person (never
+    # applied automatically), even when it is not flagged: chosen for ~99 % recall.
+    hold_threshold: float = 0.2
 
     def margins(self, prepared: tuple[str, str]):
-        """(unit margins, kind margins, oversight margin) of one message, one transform."""
+        """(unit margins, kind margins, oversight margin) of one message, one transform,
+        with the rule cues added as the trained weights say."""
         x = self.features.transform([prepared])
         over = _margins(self.oversight_clf, x)[0].get(True, -1.0)
-        return _margins(self.unit_clf, x)[0], _margins(self.kind_clf, x)[0], over
+        kind = _margins(self.kind_clf, x)[0]
+        unit = with_information(
+            _margins(self.unit_clf, x)[0], kind, prepared[0], getattr(self, "delta", 0.0)
+        )
+        return unit, kind, cued_oversight(over, prepared[0], getattr(self, "eta", 0.0))
 
     def unit_margins(self, prepared: list[tuple[str, str]]) -> list[dict[str, float]]:
         return _margins(self.unit_clf, self.features.transform(prepared))
@@ -183,24 +200,34 @@ def fit_model(
         slang=slang,
     )
     if tune:
-        margins, kind_margins, oversight = _inner_margins(examples, prepared, extra, extra_prepared)
-        rule_scores = [_rule_scores(n, keywords) for n, _ in prepared]
+        margins, kind_margins, raw_oversight = _inner_margins(
+            examples, prepared, extra, extra_prepared
+        )
+        texts = [n for n, _ in prepared]
+        model.eta, model.oversight_temperature = fit_oversight_cues(
+            raw_oversight, texts, [e.oversight for e in examples]
+        )
+        oversight = [
+            cued_oversight(o, n, model.eta) for o, n in zip(raw_oversight, texts, strict=True)
+        ]
+        rule_scores = [_rule_scores(n, keywords) for n in texts]
         gold = [e.unit for e in examples]
-        model.beta, model.gamma, model.temperature = fit_combination(
-            margins, rule_scores, oversight, gold
+        model.beta, model.gamma, model.delta, model.temperature = fit_combination(
+            margins, rule_scores, oversight, gold, kind_margins, texts
         )
-        model.oversight_temperature = min(
-            TEMPERATURES,
-            key=lambda t: (
-                -sum(
-                    math.log(max(1e-9, sigmoid(m / t) if e.oversight else 1 - sigmoid(m / t)))
-                    for m, e in zip(oversight, examples, strict=True)
-                )
-            ),
-        )
-        cues = [rules.kind_cues(n) for n, _ in prepared]
-        model.kind_bias, model.kind_temperature = fit_kind_temperature(
-            kind_margins, cues, [e.kind for e in examples]
+        margins = [
+            with_information(m, k, n, model.delta)
+            for m, k, n in zip(margins, kind_margins, texts, strict=True)
+        ]
+        kind_cue_lists = [rules.kind_cues(n) for n in texts]
+        complaints = [cues.complaint_count(n) for n in texts]
+        (
+            model.kind_bias,
+            model.kind_cue_weight,
+            model.complaint_weight,
+            model.kind_temperature,
+        ) = fit_kind_temperature(
+            kind_margins, kind_cue_lists, [e.kind for e in examples], complaints
         )
         held_apart = [
             rules.combine_scores(
@@ -235,6 +262,12 @@ def fit_model(
             oversight_conf,
             [u == rules.INSPEKTORAT for u, _ in top],
             [e.oversight for e in examples],
+        )
+        model.hold_threshold = choose_hold_threshold(
+            oversight_conf,
+            [u == rules.INSPEKTORAT for u, _ in top],
+            [e.oversight for e in examples],
+            model.oversight_threshold,
         )
     return model
 
@@ -303,6 +336,22 @@ def choose_oversight_threshold(confidence, top_is_inspektorat, gold) -> float:
     return max(OVERSIGHT_GRID, key=lambda t: (round(f2(t), 6), -t))
 
 
+HOLD_RECALL = 0.99
+
+
+def choose_hold_threshold(confidence, top_is_inspektorat, gold, flag_at: float) -> float:
+    """The highest threshold (at most ``flag_at``) at which held-apart misconduct
+    reports are held for a person (flagged, or at or above it) at least 99 % of the
+    time: the safety rule, wider than the flag shown to the verifier."""
+    if not any(gold):
+        return flag_at
+    for t in sorted({t for t in OVERSIGHT_GRID if t <= flag_at} | {flag_at}, reverse=True):
+        held = sum(g and (top_is_inspektorat[i] or confidence[i] >= t) for i, g in enumerate(gold))
+        if held / sum(gold) >= HOLD_RECALL:
+            return t
+    return min(OVERSIGHT_GRID)
+
+
 def inner_folds(labels: list, wanted: int = 5) -> int:
     """As many folds as wanted, but no more than the smallest class has members (≥ 2)."""
     smallest = min(Counter(labels).values())
@@ -365,6 +414,43 @@ def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
 
+def cued_oversight(margin: float, normalised_text: str, eta: float) -> float:
+    """The oversight classifier's margin plus the misconduct cues, weighted ``eta``."""
+    return margin + eta * cues.misconduct_score(normalised_text) if eta else margin
+
+
+def with_information(margins, kind_margins, normalised_text: str, delta: float):
+    """Unit margins with the information-request signal (the kind classifier's margin
+    for permintaan informasi plus the request cues) added to PPID, weighted ``delta``:
+    a request for documents goes to the PPID flow however angry its wording."""
+    if not delta or rules.PPID not in margins:
+        return margins
+    signal = kind_margins.get(rules.INFORMASI, 0.0) + cues.information_score(normalised_text)
+    margins = dict(margins)
+    margins[rules.PPID] += delta * signal
+    return margins
+
+
+def fit_oversight_cues(raw, texts, gold) -> tuple[float, float]:
+    """(eta, temperature) with the lowest held-apart log-loss of the oversight
+    probability (ties to the smaller eta)."""
+
+    def nll(eta, t):
+        return -sum(
+            math.log(max(1e-9, p if g else 1 - p))
+            for p, g in (
+                (sigmoid(cued_oversight(m, n, eta) / t), g)
+                for m, n, g in zip(raw, texts, gold, strict=True)
+            )
+        )
+
+    best = min(
+        ((round(nll(eta, t), 6), eta, t) for eta in ETAS for t in TEMPERATURES),
+        key=lambda x: (x[0], x[1]),
+    )
+    return best[1], best[2]
+
+
 def with_oversight(margins: dict[str, float], oversight_margin: float, gamma: float):
     """Unit margins with the oversight classifier's vote added to Inspektorat."""
     if gamma and rules.INSPEKTORAT in margins:
@@ -373,9 +459,12 @@ def with_oversight(margins: dict[str, float], oversight_margin: float, gamma: fl
     return margins
 
 
-def fit_combination(margins, rule_scores, oversight, gold) -> tuple[float, float, float]:
-    """The (beta, gamma, T) with the best accuracy, then the lowest log-loss, on
-    held-out margins (ties go to the smaller weights: the simpler model)."""
+def fit_combination(
+    margins, rule_scores, oversight, gold, kind_margins=None, texts=None
+) -> tuple[float, float, float, float]:
+    """The (beta, gamma, delta, T) with the best accuracy, then the lowest log-loss, on
+    held-out margins (ties go to the smaller weights: the simpler model). Beta and
+    gamma are fitted first, then delta with them fixed."""
     best = None
     for beta in BETAS:
         for gamma in GAMMAS:
@@ -387,6 +476,26 @@ def fit_combination(margins, rule_scores, oversight, gold) -> tuple[float, float
             if best is None or acc > best[0]:
                 best = (acc, beta, gamma)
     _, beta, gamma = best
+    delta = 0.0
+    if kind_margins is not None:
+        best_delta = None
+        for d in DELTAS:
+            shifted = [
+                with_information(m, k, n, d)
+                for m, k, n in zip(margins, kind_margins, texts, strict=True)
+            ]
+            raw = [
+                rules.combine_scores(with_oversight(m, o, gamma), r, beta=beta, temperature=1.0)
+                for m, r, o in zip(shifted, rule_scores, oversight, strict=True)
+            ]
+            acc = sum(max(p, key=p.get) == g for p, g in zip(raw, gold, strict=True))
+            if best_delta is None or acc > best_delta[0]:
+                best_delta = (acc, d)
+        delta = best_delta[1]
+        margins = [
+            with_information(m, k, n, delta)
+            for m, k, n in zip(margins, kind_margins, texts, strict=True)
+        ]
     temperature = min(
         TEMPERATURES,
         key=lambda t: _nll(
@@ -397,40 +506,76 @@ def fit_combination(margins, rule_scores, oversight, gold) -> tuple[float, float
             gold,
         ),
     )
-    return beta, gamma, temperature
+    return beta, gamma, delta, temperature
 
 
 def kind_probabilities(
-    margins: dict[str, float], cues: list[str], temperature: float, bias: float = 0.0
+    margins: dict[str, float],
+    cues: list[str],
+    temperature: float,
+    bias: float = 0.0,
+    cue_weight: float = KIND_CUE_WEIGHT,
+    complaints: int = 0,
+    complaint_weight: float = 0.0,
 ):
+    """Kind probabilities: the classifier's margins, with aspirasi moved by its bias,
+    by ``cue_weight`` per suggestion cue and by ``-complaint_weight`` per complaint
+    cue (each counted up to three)."""
     boosted = dict(margins)
     if rules.ASPIRASI in boosted:
-        boosted[rules.ASPIRASI] += bias + (KIND_CUE_WEIGHT * min(len(cues), 3) if cues else 0.0)
+        boosted[rules.ASPIRASI] += (
+            bias + cue_weight * min(len(cues), 3) - complaint_weight * min(complaints, 3)
+        )
     return rules.softmax(boosted, temperature)
 
 
 KIND_BIASES = tuple(round(0.1 * i, 1) for i in range(-5, 11))
 
 
-def fit_kind_temperature(kind_margins, cues, gold) -> tuple[float, float]:
-    """(aspirasi bias, temperature): the bias with the best held-apart accuracy (ties to
-    the smallest), then the temperature with the lowest log-loss."""
+def _kind_of(probabilities: dict[str, float]) -> str:
+    return max(probabilities.items(), key=lambda kv: kv[1])[0]
 
-    def accuracy(bias):
-        return sum(
-            max(kind_probabilities(m, c, 1.0, bias).items(), key=lambda kv: kv[1])[0] == g
-            for m, c, g in zip(kind_margins, cues, gold, strict=True)
-        )
 
-    bias = max(KIND_BIASES, key=lambda b: (accuracy(b), -abs(b)))
+def fit_kind_temperature(kind_margins, cues, gold, complaints=None):
+    """(aspirasi bias, cue weight, complaint weight, temperature): the weights with the
+    best held-apart accuracy (ties to the smallest), then the temperature with the
+    lowest log-loss. An information request is decided by the unit (PPID), so only
+    pengaduan against aspirasi is scored here."""
+    complaints = complaints or [0] * len(gold)
+    rows = [
+        (m, c, n, g)
+        for m, c, n, g in zip(kind_margins, cues, complaints, gold, strict=True)
+        if g != rules.INFORMASI
+    ]
+
+    def accuracy(bias, w, cw):
+        right = 0
+        for m, c, n, g in rows:
+            p = kind_probabilities(m, c, 1.0, bias, w, n, cw)
+            p.pop(rules.INFORMASI, None)
+            right += _kind_of(p) == g
+        return right
+
+    _, bias, w, cw = max(
+        (
+            (accuracy(b, w, cw), b, w, cw)
+            for b in KIND_BIASES
+            for w in KIND_CUE_WEIGHTS
+            for cw in COMPLAINT_WEIGHTS
+        ),
+        key=lambda x: (x[0], -abs(x[1]), -x[2], -x[3]),
+    )
     temperature = min(
         TEMPERATURES,
         key=lambda t: _nll(
-            [kind_probabilities(m, c, t, bias) for m, c in zip(kind_margins, cues, strict=True)],
+            [
+                kind_probabilities(m, c, t, bias, w, n, cw)
+                for m, c, n in zip(kind_margins, cues, complaints, strict=True)
+            ],
             gold,
         ),
     )
-    return bias, temperature
+    return bias, w, cw, temperature
 
 
 def save_model(model: RouterModel, path) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import rules
+from . import cues, rules
 from .classifier import (
+    KIND_CUE_WEIGHT,
     RouterModel,
     kind_probabilities,
     override_for_oversight,
@@ -40,6 +41,10 @@ class Prediction:
     oversight: bool
     oversight_confidence: float
     place: PlaceMatch
+    # Possible misconduct: flagged, or the oversight confidence reaches the model's hold
+    # threshold. Such a message is never applied automatically; a person decides.
+    hold_for_person: bool = False
+    misconduct_cues: tuple[str, ...] = ()
 
 
 def predict(
@@ -78,9 +83,15 @@ def predict(
     model_top = rules.top_k(model_only, 1)[0]
     unit_code, unit_conf = ranked[0]
 
-    cues = rules.kind_cues(prepared[0])
+    kind_cues = rules.kind_cues(prepared[0])
     kind_probs = kind_probabilities(
-        kind_margins, cues, model.kind_temperature, getattr(model, "kind_bias", 0.0)
+        kind_margins,
+        kind_cues,
+        model.kind_temperature,
+        getattr(model, "kind_bias", 0.0),
+        getattr(model, "kind_cue_weight", KIND_CUE_WEIGHT),
+        cues.complaint_count(prepared[0]),
+        getattr(model, "complaint_weight", 0.0),
     )
     if unit_code == rules.PPID:
         kind, kind_conf = rules.INFORMASI, unit_conf
@@ -94,6 +105,8 @@ def predict(
         probabilities.get(rules.INSPEKTORAT, 0.0),
         sigmoid(oversight_margin / model.oversight_temperature),
     )
+    flag_at = getattr(model, "oversight_threshold", OVERSIGHT_THRESHOLD)
+    flagged = unit_code == rules.INSPEKTORAT or oversight_conf >= flag_at
     return Prediction(
         unit_probabilities=probabilities,
         unit_code=unit_code,
@@ -103,9 +116,10 @@ def predict(
         model_top=model_top,
         kind=kind,
         kind_confidence=kind_conf,
-        kind_cues=cues,
-        oversight=unit_code == rules.INSPEKTORAT
-        or oversight_conf >= getattr(model, "oversight_threshold", OVERSIGHT_THRESHOLD),
+        kind_cues=kind_cues,
+        oversight=flagged,
         oversight_confidence=oversight_conf,
         place=place,
+        hold_for_person=flagged or oversight_conf >= getattr(model, "hold_threshold", flag_at),
+        misconduct_cues=tuple(cues.misconduct_phrases(prepared[0])),
     )
