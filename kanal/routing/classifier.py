@@ -37,6 +37,11 @@ ETAS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 DELTAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 KIND_CUE_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5)
 COMPLAINT_WEIGHTS = (0.0, 0.25, 0.5)
+WEAK_WEIGHTS = (0.0, 0.25, 0.5)
+# Suggestion cues that are common in complaints too ("bikin KTP lama", "tolong dong").
+WEAK_SUGGESTION_CUES = frozenset(
+    ("bikin", "dong", "ide", "program", "supaya", "semoga", "harap", "berharap", "belum ada")
+)
 
 
 @dataclass
@@ -143,9 +148,13 @@ class RouterModel:
     delta: float = 0.0  # information-request signal added to the PPID margin
     kind_cue_weight: float = KIND_CUE_WEIGHT  # per suggestion cue, for aspirasi
     complaint_weight: float = 0.0  # per complaint cue, against aspirasi
+    weak_cue_weight: float | None = None  # per weak suggestion cue (None: as the others)
     # A message whose oversight confidence reaches this is held for a person (never
     # applied automatically), even when it is not flagged: chosen for ~99 % recall.
     hold_threshold: float = 0.2
+    # PPID is put first when the kind classifier is this sure of an information
+    # request (1.01: never); chosen on held-apart groups like the oversight override.
+    information_override: float = 1.01
 
     def margins(self, prepared: tuple[str, str]):
         """(unit margins, kind margins, oversight margin) of one message, one transform,
@@ -194,7 +203,9 @@ def fit_model(
     model = RouterModel(
         features=features,
         unit_clf=_svm(matrix, [e.unit for e in everything]),
-        kind_clf=_svm(matrix, [e.kind for e in everything]),
+        # The registry's duty texts say what a unit does, not what kind of message a
+        # citizen sends: the kind classifier learns from messages only.
+        kind_clf=_svm(matrix[: len(examples)], [e.kind for e in examples]),
         oversight_clf=_svm(matrix, [e.oversight for e in everything]),
         trained_on=len(examples),
         slang=slang,
@@ -225,6 +236,7 @@ def fit_model(
             model.kind_bias,
             model.kind_cue_weight,
             model.complaint_weight,
+            model.weak_cue_weight,
             model.kind_temperature,
         ) = fit_kind_temperature(
             kind_margins, kind_cue_lists, [e.kind for e in examples], complaints
@@ -234,6 +246,23 @@ def fit_model(
                 with_oversight(m, o, model.gamma), r, beta=model.beta, temperature=model.temperature
             )
             for m, r, o in zip(margins, rule_scores, oversight, strict=True)
+        ]
+        info = [
+            information_probability(model, k, n) for k, n in zip(kind_margins, texts, strict=True)
+        ]
+        model.information_override = max(
+            OVERRIDE_GRID,
+            key=lambda t: (
+                sum(
+                    rules.top_k(override_for_oversight(p, c, t, rules.PPID), 1)[0][0] == g
+                    for p, c, g in zip(held_apart, info, gold, strict=True)
+                ),
+                t,
+            ),
+        )
+        held_apart = [
+            override_for_oversight(p, c, model.information_override, rules.PPID)
+            for p, c in zip(held_apart, info, strict=True)
         ]
         model_oversight = [sigmoid(o / model.oversight_temperature) for o in oversight]
         model.oversight_override = max(
@@ -275,17 +304,31 @@ def fit_model(
 OVERRIDE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
 
 
-def override_for_oversight(probabilities: dict[str, float], oversight: float, at: float):
-    """``probabilities`` with the Inspektorat first (at probability ``oversight``, the
-    others scaled to the rest) when the oversight classifier is at least ``at`` sure."""
-    if oversight < at or rules.INSPEKTORAT not in probabilities:
+def override_for_oversight(
+    probabilities: dict[str, float], oversight: float, at: float, unit: str = rules.INSPEKTORAT
+):
+    """``probabilities`` with ``unit`` (the Inspektorat) first, at probability
+    ``oversight`` and the others scaled to the rest, when the dedicated classifier is at
+    least ``at`` sure. Also used for PPID with the kind classifier's information-request
+    probability (an information request goes to the PPID flow whatever its topic)."""
+    if oversight < at or unit not in probabilities:
         return probabilities
-    if rules.top_k(probabilities, 1)[0][0] == rules.INSPEKTORAT:
+    if rules.top_k(probabilities, 1)[0][0] == unit:
         return probabilities
-    rest = sum(v for k, v in probabilities.items() if k != rules.INSPEKTORAT) or 1.0
+    rest = sum(v for k, v in probabilities.items() if k != unit) or 1.0
     scaled = {k: v * (1 - oversight) / rest for k, v in probabilities.items()}
-    scaled[rules.INSPEKTORAT] = oversight
+    scaled[unit] = oversight
     return scaled
+
+
+def information_probability(model, kind_margins, normalised_text: str) -> float:
+    """The kind classifier's probability of an information request (with the request
+    cues added to its margin), at the kind temperature."""
+    margins = dict(kind_margins)
+    if rules.INFORMASI not in margins:
+        return 0.0
+    margins[rules.INFORMASI] += cues.information_score(normalised_text)
+    return rules.softmax(margins, model.kind_temperature)[rules.INFORMASI]
 
 
 AUTO_PRECISION = 0.98
@@ -376,7 +419,6 @@ def inner_splits(examples: list[Example], folds: int = 5):
 
 def _inner_margins(examples, prepared, extra=(), extra_prepared=(), folds: int = 5):
     """Out-of-fold margins of models trained on the other folds (for fitting beta, T)."""
-    [e.unit for e in examples]
     out: list = [None] * len(examples)
     out_kind: list = [None] * len(examples)
     out_oversight: list = [0.0] * len(examples)
@@ -386,7 +428,7 @@ def _inner_margins(examples, prepared, extra=(), extra_prepared=(), folds: int =
         feats = TextFeatures.fit(train_p)
         m = feats.transform(train_p)
         unit = _svm(m, [e.unit for e in part])
-        kind = _svm(m, [e.kind for e in part])
+        kind = _svm(m[: len(train_idx)], [examples[i].kind for i in train_idx])
         over = _svm(m, [e.oversight for e in part])
         test_m = feats.transform([prepared[i] for i in test_idx])
         for i, u, k, o in zip(
@@ -434,13 +476,13 @@ def with_information(margins, kind_margins, normalised_text: str, delta: float):
 def fit_oversight_cues(raw, texts, gold) -> tuple[float, float]:
     """(eta, temperature) with the lowest held-apart log-loss of the oversight
     probability (ties to the smaller eta)."""
+    scores = [cues.misconduct_score(n) for n in texts]  # once: the grid reuses them
 
     def nll(eta, t):
         return -sum(
             math.log(max(1e-9, p if g else 1 - p))
             for p, g in (
-                (sigmoid(cued_oversight(m, n, eta) / t), g)
-                for m, n, g in zip(raw, texts, gold, strict=True)
+                (sigmoid((m + eta * c) / t), g) for m, c, g in zip(raw, scores, gold, strict=True)
             )
         )
 
@@ -517,14 +559,22 @@ def kind_probabilities(
     cue_weight: float = KIND_CUE_WEIGHT,
     complaints: int = 0,
     complaint_weight: float = 0.0,
+    weak_weight: float | None = None,
 ):
     """Kind probabilities: the classifier's margins, with aspirasi moved by its bias,
     by ``cue_weight`` per suggestion cue and by ``-complaint_weight`` per complaint
-    cue (each counted up to three)."""
+    cue (each counted up to three); the weak cues ("bikin", "dong" …: common in
+    complaints too) count ``weak_weight`` each (default: as the others)."""
+    if weak_weight is None:
+        weak_weight = cue_weight
     boosted = dict(margins)
     if rules.ASPIRASI in boosted:
+        strong = sum(c not in WEAK_SUGGESTION_CUES for c in cues)
         boosted[rules.ASPIRASI] += (
-            bias + cue_weight * min(len(cues), 3) - complaint_weight * min(complaints, 3)
+            bias
+            + cue_weight * min(strong, 3)
+            + weak_weight * min(len(cues) - strong, 3)
+            - complaint_weight * min(complaints, 3)
         )
     return rules.softmax(boosted, temperature)
 
@@ -548,34 +598,35 @@ def fit_kind_temperature(kind_margins, cues, gold, complaints=None):
         if g != rules.INFORMASI
     ]
 
-    def accuracy(bias, w, cw):
+    def accuracy(bias, w, cw, ww):
         right = 0
         for m, c, n, g in rows:
-            p = kind_probabilities(m, c, 1.0, bias, w, n, cw)
+            p = kind_probabilities(m, c, 1.0, bias, w, n, cw, ww)
             p.pop(rules.INFORMASI, None)
             right += _kind_of(p) == g
         return right
 
-    _, bias, w, cw = max(
+    _, bias, w, cw, ww = max(
         (
-            (accuracy(b, w, cw), b, w, cw)
+            (accuracy(b, w, cw, ww), b, w, cw, ww)
             for b in KIND_BIASES
             for w in KIND_CUE_WEIGHTS
             for cw in COMPLAINT_WEIGHTS
+            for ww in WEAK_WEIGHTS
         ),
-        key=lambda x: (x[0], -abs(x[1]), -x[2], -x[3]),
+        key=lambda x: (x[0], -abs(x[1]), -x[2], -x[3], -x[4]),
     )
     temperature = min(
         TEMPERATURES,
         key=lambda t: _nll(
             [
-                kind_probabilities(m, c, t, bias, w, n, cw)
+                kind_probabilities(m, c, t, bias, w, n, cw, ww)
                 for m, c, n in zip(kind_margins, cues, complaints, strict=True)
             ],
             gold,
         ),
     )
-    return bias, w, cw, temperature
+    return bias, w, cw, ww, temperature
 
 
 def save_model(model: RouterModel, path) -> None:

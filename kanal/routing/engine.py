@@ -13,6 +13,7 @@ from . import cues, rules
 from .classifier import (
     KIND_CUE_WEIGHT,
     RouterModel,
+    information_probability,
     kind_probabilities,
     override_for_oversight,
     prepare,
@@ -73,8 +74,15 @@ def predict(
         scores[category_unit] = scores.get(category_unit, 0.0) + category_weight
     unit_margins, kind_margins, oversight_margin = model.margins(prepared)
     margins = with_oversight(unit_margins, oversight_margin, model.gamma)
+    combined = rules.combine_scores(margins, scores, beta=model.beta, temperature=model.temperature)
+    combined = override_for_oversight(
+        combined,
+        information_probability(model, kind_margins, prepared[0]),
+        getattr(model, "information_override", 1.01),
+        rules.PPID,
+    )
     probabilities = override_for_oversight(
-        rules.combine_scores(margins, scores, beta=model.beta, temperature=model.temperature),
+        combined,
         sigmoid(oversight_margin / model.oversight_temperature),
         getattr(model, "oversight_override", 1.01),
     )
@@ -92,6 +100,7 @@ def predict(
         getattr(model, "kind_cue_weight", KIND_CUE_WEIGHT),
         cues.complaint_count(prepared[0]),
         getattr(model, "complaint_weight", 0.0),
+        getattr(model, "weak_cue_weight", None),
     )
     if unit_code == rules.PPID:
         kind, kind_conf = rules.INFORMASI, unit_conf

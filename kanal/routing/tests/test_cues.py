@@ -57,10 +57,12 @@ def test_kind_weights_are_fitted_on_held_apart_rows():
     margins = [{"pengaduan": 0.2, "aspirasi": 0.0, rules.INFORMASI: -1.0}] * 4
     cue_lists = [["usul"], ["usul"], [], []]
     gold = ["aspirasi", "aspirasi", "pengaduan", "pengaduan"]
-    bias, weight, complaint_weight, temperature = classifier.fit_kind_temperature(
+    bias, weight, complaint_weight, weak, temperature = classifier.fit_kind_temperature(
         margins, cue_lists, gold, [0, 0, 1, 1]
     )
     for m, c, n, g in zip(margins, cue_lists, [0, 0, 1, 1], gold, strict=True):
-        p = classifier.kind_probabilities(m, c, temperature, bias, weight, n, complaint_weight)
+        p = classifier.kind_probabilities(
+            m, c, temperature, bias, weight, n, complaint_weight, weak
+        )
         p.pop(rules.INFORMASI)
         assert max(p, key=p.get) == g
