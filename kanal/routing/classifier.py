@@ -8,12 +8,14 @@ and the temperature ``T`` that turns scores into calibrated confidences are fitt
 an inner cross-validation on the training data only, so they are never tuned on the
 messages they are evaluated on.
 
-Training is deterministic (fixed seeds, sorted inputs) and takes seconds.
+How the scores are combined lives in ``scoring`` (shared with ``engine``), and how the
+weights and thresholds are chosen on held-apart predictions in ``fitting``.
+
+Training is deterministic (fixed seeds, sorted inputs) and takes about 20 s of CPU.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,23 +27,28 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from . import cues, rules
+from .fitting import (
+    OVERRIDE_GRID,
+    choose_auto_thresholds,
+    choose_hold_threshold,
+    choose_oversight_threshold,
+    fit_combination,
+    fit_kind_temperature,
+    fit_oversight_cues,
+)
+from .scoring import (
+    KIND_CUE_WEIGHT,
+    cued_oversight,
+    information_probability,
+    override_for_oversight,
+    sigmoid,
+    with_information,
+    with_oversight,
+)
 from .text import normalise, stemmed
 
 SEED = 20260101
 MODEL_FORMAT = 1
-BETAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
-GAMMAS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0)
-TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(1, 41))
-KIND_CUE_WEIGHT = 0.5
-ETAS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
-DELTAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
-KIND_CUE_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5)
-COMPLAINT_WEIGHTS = (0.0, 0.25, 0.5)
-WEAK_WEIGHTS = (0.0, 0.25, 0.5)
-# Suggestion cues that are common in complaints too ("bikin KTP lama", "tolong dong").
-WEAK_SUGGESTION_CUES = frozenset(
-    ("bikin", "dong", "ide", "program", "supaya", "semoga", "harap", "berharap", "belum ada")
-)
 
 
 @dataclass
@@ -301,100 +308,6 @@ def fit_model(
     return model
 
 
-OVERRIDE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
-
-
-def override_for_oversight(
-    probabilities: dict[str, float], oversight: float, at: float, unit: str = rules.INSPEKTORAT
-):
-    """``probabilities`` with ``unit`` (the Inspektorat) first, at probability
-    ``oversight`` and the others scaled to the rest, when the dedicated classifier is at
-    least ``at`` sure. Also used for PPID with the kind classifier's information-request
-    probability (an information request goes to the PPID flow whatever its topic)."""
-    if oversight < at or unit not in probabilities:
-        return probabilities
-    if rules.top_k(probabilities, 1)[0][0] == unit:
-        return probabilities
-    rest = sum(v for k, v in probabilities.items() if k != unit) or 1.0
-    scaled = {k: v * (1 - oversight) / rest for k, v in probabilities.items()}
-    scaled[unit] = oversight
-    return scaled
-
-
-def information_probability(model, kind_margins, normalised_text: str) -> float:
-    """The kind classifier's probability of an information request (with the request
-    cues added to its margin), at the kind temperature."""
-    margins = dict(kind_margins)
-    if rules.INFORMASI not in margins:
-        return 0.0
-    margins[rules.INFORMASI] += cues.information_score(normalised_text)
-    return rules.softmax(margins, model.kind_temperature)[rules.INFORMASI]
-
-
-AUTO_PRECISION = 0.98
-# Chosen at 99 % on the inner held-apart predictions so that 98 % holds on text from
-# other writers too (grouped cross-validation showed the inner figure runs ~1 point high).
-AUTO_MARGIN = 0.01
-AUTO_GRID = (*tuple(round(0.5 + 0.01 * i, 2) for i in range(50)), 0.995, 0.998, 0.999)
-OVERSIGHT_GRID = tuple(round(0.05 * i, 2) for i in range(1, 15))  # 0.05 … 0.70
-
-
-def choose_auto_thresholds(predicted, confidence, gold) -> tuple[float, dict[str, float]]:
-    """The lowest confidence at which held-apart predictions are >= 99 % precise (1.01:
-    never, when none is), and per predicted unit a higher floor where that unit alone
-    falls short above the global one (1.01 when it never gets there)."""
-
-    def lowest(indices) -> float:
-        for t in AUTO_GRID:
-            above = [i for i in indices if confidence[i] >= t]
-            right = sum(predicted[i] == gold[i] for i in above)
-            if above and right / len(above) >= AUTO_PRECISION + AUTO_MARGIN:
-                return t
-        return 1.01
-
-    overall = lowest(range(len(gold)))
-    per_unit = {}
-    for unit in sorted(set(predicted)):
-        mine = [i for i, p in enumerate(predicted) if p == unit and confidence[i] >= overall]
-        wrong = [i for i in mine if gold[i] != unit]
-        if wrong:
-            per_unit[unit] = max(overall, lowest(mine))
-    return overall, per_unit
-
-
-def choose_oversight_threshold(confidence, top_is_inspektorat, gold) -> float:
-    """The threshold with the best held-apart F2 (recall weighs four times precision: a
-    missed misconduct report costs more than a second look); ties to the lower one."""
-    if not any(gold):
-        return 0.2
-
-    def f2(t):
-        flagged = [top_is_inspektorat[i] or confidence[i] >= t for i in range(len(gold))]
-        tp = sum(f and g for f, g in zip(flagged, gold, strict=True))
-        if not tp:
-            return 0.0
-        precision, recall = tp / sum(flagged), tp / sum(gold)
-        return 5 * precision * recall / (4 * precision + recall)
-
-    return max(OVERSIGHT_GRID, key=lambda t: (round(f2(t), 6), -t))
-
-
-HOLD_RECALL = 0.99
-
-
-def choose_hold_threshold(confidence, top_is_inspektorat, gold, flag_at: float) -> float:
-    """The highest threshold (at most ``flag_at``) at which held-apart misconduct
-    reports are held for a person (flagged, or at or above it) at least 99 % of the
-    time: the safety rule, wider than the flag shown to the verifier."""
-    if not any(gold):
-        return flag_at
-    for t in sorted({t for t in OVERSIGHT_GRID if t <= flag_at} | {flag_at}, reverse=True):
-        held = sum(g and (top_is_inspektorat[i] or confidence[i] >= t) for i, g in enumerate(gold))
-        if held / sum(gold) >= HOLD_RECALL:
-            return t
-    return min(OVERSIGHT_GRID)
-
-
 def inner_folds(labels: list, wanted: int = 5) -> int:
     """As many folds as wanted, but no more than the smallest class has members (≥ 2)."""
     smallest = min(Counter(labels).values())
@@ -444,189 +357,6 @@ def _inner_margins(examples, prepared, extra=(), extra_prepared=(), folds: int =
 
 def _rule_scores(normalised_text: str, keywords: rules.KeywordIndex) -> dict[str, float]:
     return rules.keyword_scores(rules.match_keywords(normalised_text, keywords))
-
-
-def _nll(probabilities: list[dict[str, float]], gold: list[str]) -> float:
-    return -sum(
-        math.log(max(p.get(g, 0.0), 1e-9)) for p, g in zip(probabilities, gold, strict=False)
-    )
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
-
-
-def cued_oversight(margin: float, normalised_text: str, eta: float) -> float:
-    """The oversight classifier's margin plus the misconduct cues, weighted ``eta``."""
-    return margin + eta * cues.misconduct_score(normalised_text) if eta else margin
-
-
-def with_information(margins, kind_margins, normalised_text: str, delta: float):
-    """Unit margins with the information-request signal (the kind classifier's margin
-    for permintaan informasi plus the request cues) added to PPID, weighted ``delta``:
-    a request for documents goes to the PPID flow however angry its wording."""
-    if not delta or rules.PPID not in margins:
-        return margins
-    signal = kind_margins.get(rules.INFORMASI, 0.0) + cues.information_score(normalised_text)
-    margins = dict(margins)
-    margins[rules.PPID] += delta * signal
-    return margins
-
-
-def fit_oversight_cues(raw, texts, gold) -> tuple[float, float]:
-    """(eta, temperature) with the lowest held-apart log-loss of the oversight
-    probability (ties to the smaller eta)."""
-    scores = [cues.misconduct_score(n) for n in texts]  # once: the grid reuses them
-
-    def nll(eta, t):
-        return -sum(
-            math.log(max(1e-9, p if g else 1 - p))
-            for p, g in (
-                (sigmoid((m + eta * c) / t), g) for m, c, g in zip(raw, scores, gold, strict=True)
-            )
-        )
-
-    best = min(
-        ((round(nll(eta, t), 6), eta, t) for eta in ETAS for t in TEMPERATURES),
-        key=lambda x: (x[0], x[1]),
-    )
-    return best[1], best[2]
-
-
-def with_oversight(margins: dict[str, float], oversight_margin: float, gamma: float):
-    """Unit margins with the oversight classifier's vote added to Inspektorat."""
-    if gamma and rules.INSPEKTORAT in margins:
-        margins = dict(margins)
-        margins[rules.INSPEKTORAT] += gamma * oversight_margin
-    return margins
-
-
-def fit_combination(
-    margins, rule_scores, oversight, gold, kind_margins=None, texts=None
-) -> tuple[float, float, float, float]:
-    """The (beta, gamma, delta, T) with the best accuracy, then the lowest log-loss, on
-    held-out margins (ties go to the smaller weights: the simpler model). Beta and
-    gamma are fitted first, then delta with them fixed."""
-    best = None
-    for beta in BETAS:
-        for gamma in GAMMAS:
-            raw = [
-                rules.combine_scores(with_oversight(m, o, gamma), r, beta=beta, temperature=1.0)
-                for m, r, o in zip(margins, rule_scores, oversight, strict=True)
-            ]
-            acc = sum(max(p, key=p.get) == g for p, g in zip(raw, gold, strict=True))
-            if best is None or acc > best[0]:
-                best = (acc, beta, gamma)
-    _, beta, gamma = best
-    delta = 0.0
-    if kind_margins is not None:
-        best_delta = None
-        for d in DELTAS:
-            shifted = [
-                with_information(m, k, n, d)
-                for m, k, n in zip(margins, kind_margins, texts, strict=True)
-            ]
-            raw = [
-                rules.combine_scores(with_oversight(m, o, gamma), r, beta=beta, temperature=1.0)
-                for m, r, o in zip(shifted, rule_scores, oversight, strict=True)
-            ]
-            acc = sum(max(p, key=p.get) == g for p, g in zip(raw, gold, strict=True))
-            if best_delta is None or acc > best_delta[0]:
-                best_delta = (acc, d)
-        delta = best_delta[1]
-        margins = [
-            with_information(m, k, n, delta)
-            for m, k, n in zip(margins, kind_margins, texts, strict=True)
-        ]
-    temperature = min(
-        TEMPERATURES,
-        key=lambda t: _nll(
-            [
-                rules.combine_scores(with_oversight(m, o, gamma), r, beta=beta, temperature=t)
-                for m, r, o in zip(margins, rule_scores, oversight, strict=True)
-            ],
-            gold,
-        ),
-    )
-    return beta, gamma, delta, temperature
-
-
-def kind_probabilities(
-    margins: dict[str, float],
-    cues: list[str],
-    temperature: float,
-    bias: float = 0.0,
-    cue_weight: float = KIND_CUE_WEIGHT,
-    complaints: int = 0,
-    complaint_weight: float = 0.0,
-    weak_weight: float | None = None,
-):
-    """Kind probabilities: the classifier's margins, with aspirasi moved by its bias,
-    by ``cue_weight`` per suggestion cue and by ``-complaint_weight`` per complaint
-    cue (each counted up to three); the weak cues ("bikin", "dong" …: common in
-    complaints too) count ``weak_weight`` each (default: as the others)."""
-    if weak_weight is None:
-        weak_weight = cue_weight
-    boosted = dict(margins)
-    if rules.ASPIRASI in boosted:
-        strong = sum(c not in WEAK_SUGGESTION_CUES for c in cues)
-        boosted[rules.ASPIRASI] += (
-            bias
-            + cue_weight * min(strong, 3)
-            + weak_weight * min(len(cues) - strong, 3)
-            - complaint_weight * min(complaints, 3)
-        )
-    return rules.softmax(boosted, temperature)
-
-
-KIND_BIASES = tuple(round(0.1 * i, 1) for i in range(-5, 11))
-
-
-def _kind_of(probabilities: dict[str, float]) -> str:
-    return max(probabilities.items(), key=lambda kv: kv[1])[0]
-
-
-def fit_kind_temperature(kind_margins, cues, gold, complaints=None):
-    """(aspirasi bias, cue weight, complaint weight, temperature): the weights with the
-    best held-apart accuracy (ties to the smallest), then the temperature with the
-    lowest log-loss. An information request is decided by the unit (PPID), so only
-    pengaduan against aspirasi is scored here."""
-    complaints = complaints or [0] * len(gold)
-    rows = [
-        (m, c, n, g)
-        for m, c, n, g in zip(kind_margins, cues, complaints, gold, strict=True)
-        if g != rules.INFORMASI
-    ]
-
-    def accuracy(bias, w, cw, ww):
-        right = 0
-        for m, c, n, g in rows:
-            p = kind_probabilities(m, c, 1.0, bias, w, n, cw, ww)
-            p.pop(rules.INFORMASI, None)
-            right += _kind_of(p) == g
-        return right
-
-    _, bias, w, cw, ww = max(
-        (
-            (accuracy(b, w, cw, ww), b, w, cw, ww)
-            for b in KIND_BIASES
-            for w in KIND_CUE_WEIGHTS
-            for cw in COMPLAINT_WEIGHTS
-            for ww in WEAK_WEIGHTS
-        ),
-        key=lambda x: (x[0], -abs(x[1]), -x[2], -x[3], -x[4]),
-    )
-    temperature = min(
-        TEMPERATURES,
-        key=lambda t: _nll(
-            [
-                kind_probabilities(m, c, t, bias, w, n, cw, ww)
-                for m, c, n in zip(kind_margins, cues, complaints, strict=True)
-            ],
-            gold,
-        ),
-    )
-    return bias, w, cw, ww, temperature
 
 
 def save_model(model: RouterModel, path) -> None:

@@ -10,17 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import cues, rules
-from .classifier import (
+from .classifier import RouterModel, prepare
+from .places import Gazetteer, PlaceMatch, extract_place
+from .scoring import (
     KIND_CUE_WEIGHT,
-    RouterModel,
     information_probability,
     kind_probabilities,
     override_for_oversight,
-    prepare,
     sigmoid,
     with_oversight,
 )
-from .places import Gazetteer, PlaceMatch, extract_place
 
 # Oversight is flagged when Inspektorat is this probable, even if it is not the top
 # unit: a missed misconduct report costs more than a second look (recall first). A

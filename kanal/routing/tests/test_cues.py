@@ -2,7 +2,7 @@
 
 import pytest
 
-from kanal.routing import classifier, cues, rules
+from kanal.routing import cues, fitting, rules, scoring
 from kanal.routing.text import normalise
 
 
@@ -39,8 +39,8 @@ def test_information_signal_moves_ppid_only_with_a_weight():
     margins = {"ppid": -1.0, "dpu": 0.5}
     kind = {rules.INFORMASI: 1.0}
     text = normalise("saya minta salinan kontrak jalan itu")
-    assert classifier.with_information(margins, kind, text, 0.0) == margins
-    moved = classifier.with_information(margins, kind, text, 1.0)
+    assert scoring.with_information(margins, kind, text, 0.0) == margins
+    moved = scoring.with_information(margins, kind, text, 1.0)
     assert moved["ppid"] > margins["ppid"] and moved["dpu"] == margins["dpu"]
 
 
@@ -48,21 +48,19 @@ def test_the_hold_threshold_keeps_99_percent_of_misconduct_for_a_person():
     gold = [True] * 100 + [False] * 100
     confidence = [0.9] * 90 + [0.3] * 9 + [0.06] + [0.02] * 100
     top = [False] * 200
-    hold = classifier.choose_hold_threshold(confidence, top, gold, flag_at=0.5)
+    hold = fitting.choose_hold_threshold(confidence, top, gold, flag_at=0.5)
     assert hold == 0.3  # 99 of 100 held; the one at 0.06 would need a hold below 0.1
-    assert classifier.choose_hold_threshold(confidence, top, [False] * 200, 0.5) == 0.5
+    assert fitting.choose_hold_threshold(confidence, top, [False] * 200, 0.5) == 0.5
 
 
 def test_kind_weights_are_fitted_on_held_apart_rows():
     margins = [{"pengaduan": 0.2, "aspirasi": 0.0, rules.INFORMASI: -1.0}] * 4
     cue_lists = [["usul"], ["usul"], [], []]
     gold = ["aspirasi", "aspirasi", "pengaduan", "pengaduan"]
-    bias, weight, complaint_weight, weak, temperature = classifier.fit_kind_temperature(
+    bias, weight, complaint_weight, weak, temperature = fitting.fit_kind_temperature(
         margins, cue_lists, gold, [0, 0, 1, 1]
     )
     for m, c, n, g in zip(margins, cue_lists, [0, 0, 1, 1], gold, strict=True):
-        p = classifier.kind_probabilities(
-            m, c, temperature, bias, weight, n, complaint_weight, weak
-        )
+        p = scoring.kind_probabilities(m, c, temperature, bias, weight, n, complaint_weight, weak)
         p.pop(rules.INFORMASI)
         assert max(p, key=p.get) == g
