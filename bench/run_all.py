@@ -121,6 +121,10 @@ def main(argv=None) -> int:
     routing = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "routing" / "eval.py")], check=False
     )
+    if routing.returncode == 0:  # suggestion time against main's model, same run
+        routing = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "routing" / "timing.py")], check=False
+        )
     summary.append(
         [
             "routing",

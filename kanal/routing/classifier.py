@@ -8,12 +8,14 @@ and the temperature ``T`` that turns scores into calibrated confidences are fitt
 an inner cross-validation on the training data only, so they are never tuned on the
 messages they are evaluated on.
 
-Training is deterministic (fixed seeds, sorted inputs) and takes seconds.
+How the scores are combined lives in ``scoring`` (shared with ``engine``), and how the
+weights and thresholds are chosen on held-apart predictions in ``fitting``.
+
+Training is deterministic (fixed seeds, sorted inputs) and takes about 20 s of CPU.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,15 +26,29 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from . import rules
+from . import cues, rules
+from .fitting import (
+    OVERRIDE_GRID,
+    choose_auto_thresholds,
+    choose_hold_threshold,
+    choose_oversight_threshold,
+    fit_combination,
+    fit_kind_temperature,
+    fit_oversight_cues,
+)
+from .scoring import (
+    KIND_CUE_WEIGHT,
+    cued_oversight,
+    information_probability,
+    override_for_oversight,
+    sigmoid,
+    with_information,
+    with_oversight,
+)
 from .text import normalise, stemmed
 
 SEED = 20260101
 MODEL_FORMAT = 1
-BETAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
-GAMMAS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0)
-TEMPERATURES = tuple(round(0.05 * i, 2) for i in range(1, 41))
-KIND_CUE_WEIGHT = 0.5
 
 
 @dataclass
@@ -134,12 +150,29 @@ class RouterModel:
     # Misconduct goes to the Inspektorat wherever it happens: when the oversight
     # classifier alone is this sure, the Inspektorat is put first (1.01: never).
     oversight_override: float = 1.01
+    # The labelling rules as cues (``cues``), each weighted on held-apart groups:
+    eta: float = 0.0  # misconduct minus look-alike cues, added to the oversight margin
+    delta: float = 0.0  # information-request signal added to the PPID margin
+    kind_cue_weight: float = KIND_CUE_WEIGHT  # per suggestion cue, for aspirasi
+    complaint_weight: float = 0.0  # per complaint cue, against aspirasi
+    weak_cue_weight: float | None = None  # per weak suggestion cue (None: as the others)
+    # A message whose oversight confidence reaches this is held for a person (never
+    # applied automatically), even when it is not flagged: chosen for ~99 % recall.
+    hold_threshold: float = 0.2
+    # PPID is put first when the kind classifier is this sure of an information
+    # request (1.01: never); chosen on held-apart groups like the oversight override.
+    information_override: float = 1.01
 
     def margins(self, prepared: tuple[str, str]):
-        """(unit margins, kind margins, oversight margin) of one message, one transform."""
+        """(unit margins, kind margins, oversight margin) of one message, one transform,
+        with the rule cues added as the trained weights say."""
         x = self.features.transform([prepared])
         over = _margins(self.oversight_clf, x)[0].get(True, -1.0)
-        return _margins(self.unit_clf, x)[0], _margins(self.kind_clf, x)[0], over
+        kind = _margins(self.kind_clf, x)[0]
+        unit = with_information(
+            _margins(self.unit_clf, x)[0], kind, prepared[0], getattr(self, "delta", 0.0)
+        )
+        return unit, kind, cued_oversight(over, prepared[0], getattr(self, "eta", 0.0))
 
     def unit_margins(self, prepared: list[tuple[str, str]]) -> list[dict[str, float]]:
         return _margins(self.unit_clf, self.features.transform(prepared))
@@ -177,36 +210,66 @@ def fit_model(
     model = RouterModel(
         features=features,
         unit_clf=_svm(matrix, [e.unit for e in everything]),
-        kind_clf=_svm(matrix, [e.kind for e in everything]),
+        # The registry's duty texts say what a unit does, not what kind of message a
+        # citizen sends: the kind classifier learns from messages only.
+        kind_clf=_svm(matrix[: len(examples)], [e.kind for e in examples]),
         oversight_clf=_svm(matrix, [e.oversight for e in everything]),
         trained_on=len(examples),
         slang=slang,
     )
     if tune:
-        margins, kind_margins, oversight = _inner_margins(examples, prepared, extra, extra_prepared)
-        rule_scores = [_rule_scores(n, keywords) for n, _ in prepared]
+        margins, kind_margins, raw_oversight = _inner_margins(
+            examples, prepared, extra, extra_prepared
+        )
+        texts = [n for n, _ in prepared]
+        model.eta, model.oversight_temperature = fit_oversight_cues(
+            raw_oversight, texts, [e.oversight for e in examples]
+        )
+        oversight = [
+            cued_oversight(o, n, model.eta) for o, n in zip(raw_oversight, texts, strict=True)
+        ]
+        rule_scores = [_rule_scores(n, keywords) for n in texts]
         gold = [e.unit for e in examples]
-        model.beta, model.gamma, model.temperature = fit_combination(
-            margins, rule_scores, oversight, gold
+        model.beta, model.gamma, model.delta, model.temperature = fit_combination(
+            margins, rule_scores, oversight, gold, kind_margins, texts
         )
-        model.oversight_temperature = min(
-            TEMPERATURES,
-            key=lambda t: (
-                -sum(
-                    math.log(max(1e-9, sigmoid(m / t) if e.oversight else 1 - sigmoid(m / t)))
-                    for m, e in zip(oversight, examples, strict=True)
-                )
-            ),
-        )
-        cues = [rules.kind_cues(n) for n, _ in prepared]
-        model.kind_bias, model.kind_temperature = fit_kind_temperature(
-            kind_margins, cues, [e.kind for e in examples]
+        margins = [
+            with_information(m, k, n, model.delta)
+            for m, k, n in zip(margins, kind_margins, texts, strict=True)
+        ]
+        kind_cue_lists = [rules.kind_cues(n) for n in texts]
+        complaints = [cues.complaint_count(n) for n in texts]
+        (
+            model.kind_bias,
+            model.kind_cue_weight,
+            model.complaint_weight,
+            model.weak_cue_weight,
+            model.kind_temperature,
+        ) = fit_kind_temperature(
+            kind_margins, kind_cue_lists, [e.kind for e in examples], complaints
         )
         held_apart = [
             rules.combine_scores(
                 with_oversight(m, o, model.gamma), r, beta=model.beta, temperature=model.temperature
             )
             for m, r, o in zip(margins, rule_scores, oversight, strict=True)
+        ]
+        info = [
+            information_probability(model, k, n) for k, n in zip(kind_margins, texts, strict=True)
+        ]
+        model.information_override = max(
+            OVERRIDE_GRID,
+            key=lambda t: (
+                sum(
+                    rules.top_k(override_for_oversight(p, c, t, rules.PPID), 1)[0][0] == g
+                    for p, c, g in zip(held_apart, info, gold, strict=True)
+                ),
+                t,
+            ),
+        )
+        held_apart = [
+            override_for_oversight(p, c, model.information_override, rules.PPID)
+            for p, c in zip(held_apart, info, strict=True)
         ]
         model_oversight = [sigmoid(o / model.oversight_temperature) for o in oversight]
         model.oversight_override = max(
@@ -236,71 +299,13 @@ def fit_model(
             [u == rules.INSPEKTORAT for u, _ in top],
             [e.oversight for e in examples],
         )
+        model.hold_threshold = choose_hold_threshold(
+            oversight_conf,
+            [u == rules.INSPEKTORAT for u, _ in top],
+            [e.oversight for e in examples],
+            model.oversight_threshold,
+        )
     return model
-
-
-OVERRIDE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
-
-
-def override_for_oversight(probabilities: dict[str, float], oversight: float, at: float):
-    """``probabilities`` with the Inspektorat first (at probability ``oversight``, the
-    others scaled to the rest) when the oversight classifier is at least ``at`` sure."""
-    if oversight < at or rules.INSPEKTORAT not in probabilities:
-        return probabilities
-    if rules.top_k(probabilities, 1)[0][0] == rules.INSPEKTORAT:
-        return probabilities
-    rest = sum(v for k, v in probabilities.items() if k != rules.INSPEKTORAT) or 1.0
-    scaled = {k: v * (1 - oversight) / rest for k, v in probabilities.items()}
-    scaled[rules.INSPEKTORAT] = oversight
-    return scaled
-
-
-AUTO_PRECISION = 0.98
-# Chosen at 99 % on the inner held-apart predictions so that 98 % holds on text from
-# other writers too (grouped cross-validation showed the inner figure runs ~1 point high).
-AUTO_MARGIN = 0.01
-AUTO_GRID = (*tuple(round(0.5 + 0.01 * i, 2) for i in range(50)), 0.995, 0.998, 0.999)
-OVERSIGHT_GRID = tuple(round(0.05 * i, 2) for i in range(1, 15))  # 0.05 … 0.70
-
-
-def choose_auto_thresholds(predicted, confidence, gold) -> tuple[float, dict[str, float]]:
-    """The lowest confidence at which held-apart predictions are >= 99 % precise (1.01:
-    never, when none is), and per predicted unit a higher floor where that unit alone
-    falls short above the global one (1.01 when it never gets there)."""
-
-    def lowest(indices) -> float:
-        for t in AUTO_GRID:
-            above = [i for i in indices if confidence[i] >= t]
-            right = sum(predicted[i] == gold[i] for i in above)
-            if above and right / len(above) >= AUTO_PRECISION + AUTO_MARGIN:
-                return t
-        return 1.01
-
-    overall = lowest(range(len(gold)))
-    per_unit = {}
-    for unit in sorted(set(predicted)):
-        mine = [i for i, p in enumerate(predicted) if p == unit and confidence[i] >= overall]
-        wrong = [i for i in mine if gold[i] != unit]
-        if wrong:
-            per_unit[unit] = max(overall, lowest(mine))
-    return overall, per_unit
-
-
-def choose_oversight_threshold(confidence, top_is_inspektorat, gold) -> float:
-    """The threshold with the best held-apart F2 (recall weighs four times precision: a
-    missed misconduct report costs more than a second look); ties to the lower one."""
-    if not any(gold):
-        return 0.2
-
-    def f2(t):
-        flagged = [top_is_inspektorat[i] or confidence[i] >= t for i in range(len(gold))]
-        tp = sum(f and g for f, g in zip(flagged, gold, strict=True))
-        if not tp:
-            return 0.0
-        precision, recall = tp / sum(flagged), tp / sum(gold)
-        return 5 * precision * recall / (4 * precision + recall)
-
-    return max(OVERSIGHT_GRID, key=lambda t: (round(f2(t), 6), -t))
 
 
 def inner_folds(labels: list, wanted: int = 5) -> int:
@@ -327,7 +332,6 @@ def inner_splits(examples: list[Example], folds: int = 5):
 
 def _inner_margins(examples, prepared, extra=(), extra_prepared=(), folds: int = 5):
     """Out-of-fold margins of models trained on the other folds (for fitting beta, T)."""
-    [e.unit for e in examples]
     out: list = [None] * len(examples)
     out_kind: list = [None] * len(examples)
     out_oversight: list = [0.0] * len(examples)
@@ -337,7 +341,7 @@ def _inner_margins(examples, prepared, extra=(), extra_prepared=(), folds: int =
         feats = TextFeatures.fit(train_p)
         m = feats.transform(train_p)
         unit = _svm(m, [e.unit for e in part])
-        kind = _svm(m, [e.kind for e in part])
+        kind = _svm(m[: len(train_idx)], [examples[i].kind for i in train_idx])
         over = _svm(m, [e.oversight for e in part])
         test_m = feats.transform([prepared[i] for i in test_idx])
         for i, u, k, o in zip(
@@ -353,84 +357,6 @@ def _inner_margins(examples, prepared, extra=(), extra_prepared=(), folds: int =
 
 def _rule_scores(normalised_text: str, keywords: rules.KeywordIndex) -> dict[str, float]:
     return rules.keyword_scores(rules.match_keywords(normalised_text, keywords))
-
-
-def _nll(probabilities: list[dict[str, float]], gold: list[str]) -> float:
-    return -sum(
-        math.log(max(p.get(g, 0.0), 1e-9)) for p, g in zip(probabilities, gold, strict=False)
-    )
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
-
-
-def with_oversight(margins: dict[str, float], oversight_margin: float, gamma: float):
-    """Unit margins with the oversight classifier's vote added to Inspektorat."""
-    if gamma and rules.INSPEKTORAT in margins:
-        margins = dict(margins)
-        margins[rules.INSPEKTORAT] += gamma * oversight_margin
-    return margins
-
-
-def fit_combination(margins, rule_scores, oversight, gold) -> tuple[float, float, float]:
-    """The (beta, gamma, T) with the best accuracy, then the lowest log-loss, on
-    held-out margins (ties go to the smaller weights: the simpler model)."""
-    best = None
-    for beta in BETAS:
-        for gamma in GAMMAS:
-            raw = [
-                rules.combine_scores(with_oversight(m, o, gamma), r, beta=beta, temperature=1.0)
-                for m, r, o in zip(margins, rule_scores, oversight, strict=True)
-            ]
-            acc = sum(max(p, key=p.get) == g for p, g in zip(raw, gold, strict=True))
-            if best is None or acc > best[0]:
-                best = (acc, beta, gamma)
-    _, beta, gamma = best
-    temperature = min(
-        TEMPERATURES,
-        key=lambda t: _nll(
-            [
-                rules.combine_scores(with_oversight(m, o, gamma), r, beta=beta, temperature=t)
-                for m, r, o in zip(margins, rule_scores, oversight, strict=True)
-            ],
-            gold,
-        ),
-    )
-    return beta, gamma, temperature
-
-
-def kind_probabilities(
-    margins: dict[str, float], cues: list[str], temperature: float, bias: float = 0.0
-):
-    boosted = dict(margins)
-    if rules.ASPIRASI in boosted:
-        boosted[rules.ASPIRASI] += bias + (KIND_CUE_WEIGHT * min(len(cues), 3) if cues else 0.0)
-    return rules.softmax(boosted, temperature)
-
-
-KIND_BIASES = tuple(round(0.1 * i, 1) for i in range(-5, 11))
-
-
-def fit_kind_temperature(kind_margins, cues, gold) -> tuple[float, float]:
-    """(aspirasi bias, temperature): the bias with the best held-apart accuracy (ties to
-    the smallest), then the temperature with the lowest log-loss."""
-
-    def accuracy(bias):
-        return sum(
-            max(kind_probabilities(m, c, 1.0, bias).items(), key=lambda kv: kv[1])[0] == g
-            for m, c, g in zip(kind_margins, cues, gold, strict=True)
-        )
-
-    bias = max(KIND_BIASES, key=lambda b: (accuracy(b), -abs(b)))
-    temperature = min(
-        TEMPERATURES,
-        key=lambda t: _nll(
-            [kind_probabilities(m, c, t, bias) for m, c in zip(kind_margins, cues, strict=True)],
-            gold,
-        ),
-    )
-    return bias, temperature
 
 
 def save_model(model: RouterModel, path) -> None:

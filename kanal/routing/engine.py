@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import rules
-from .classifier import (
-    RouterModel,
+from . import cues, rules
+from .classifier import RouterModel, prepare
+from .places import Gazetteer, PlaceMatch, extract_place
+from .scoring import (
+    KIND_CUE_WEIGHT,
+    information_probability,
     kind_probabilities,
     override_for_oversight,
-    prepare,
     sigmoid,
     with_oversight,
 )
-from .places import Gazetteer, PlaceMatch, extract_place
 
 # Oversight is flagged when Inspektorat is this probable, even if it is not the top
 # unit: a missed misconduct report costs more than a second look (recall first). A
@@ -40,6 +41,10 @@ class Prediction:
     oversight: bool
     oversight_confidence: float
     place: PlaceMatch
+    # Possible misconduct: flagged, or the oversight confidence reaches the model's hold
+    # threshold. Such a message is never applied automatically; a person decides.
+    hold_for_person: bool = False
+    misconduct_cues: tuple[str, ...] = ()
 
 
 def predict(
@@ -68,8 +73,15 @@ def predict(
         scores[category_unit] = scores.get(category_unit, 0.0) + category_weight
     unit_margins, kind_margins, oversight_margin = model.margins(prepared)
     margins = with_oversight(unit_margins, oversight_margin, model.gamma)
+    combined = rules.combine_scores(margins, scores, beta=model.beta, temperature=model.temperature)
+    combined = override_for_oversight(
+        combined,
+        information_probability(model, kind_margins, prepared[0]),
+        getattr(model, "information_override", 1.01),
+        rules.PPID,
+    )
     probabilities = override_for_oversight(
-        rules.combine_scores(margins, scores, beta=model.beta, temperature=model.temperature),
+        combined,
         sigmoid(oversight_margin / model.oversight_temperature),
         getattr(model, "oversight_override", 1.01),
     )
@@ -78,9 +90,16 @@ def predict(
     model_top = rules.top_k(model_only, 1)[0]
     unit_code, unit_conf = ranked[0]
 
-    cues = rules.kind_cues(prepared[0])
+    kind_cues = rules.kind_cues(prepared[0])
     kind_probs = kind_probabilities(
-        kind_margins, cues, model.kind_temperature, getattr(model, "kind_bias", 0.0)
+        kind_margins,
+        kind_cues,
+        model.kind_temperature,
+        getattr(model, "kind_bias", 0.0),
+        getattr(model, "kind_cue_weight", KIND_CUE_WEIGHT),
+        cues.complaint_count(prepared[0]),
+        getattr(model, "complaint_weight", 0.0),
+        getattr(model, "weak_cue_weight", None),
     )
     if unit_code == rules.PPID:
         kind, kind_conf = rules.INFORMASI, unit_conf
@@ -94,6 +113,8 @@ def predict(
         probabilities.get(rules.INSPEKTORAT, 0.0),
         sigmoid(oversight_margin / model.oversight_temperature),
     )
+    flag_at = getattr(model, "oversight_threshold", OVERSIGHT_THRESHOLD)
+    flagged = unit_code == rules.INSPEKTORAT or oversight_conf >= flag_at
     return Prediction(
         unit_probabilities=probabilities,
         unit_code=unit_code,
@@ -103,9 +124,10 @@ def predict(
         model_top=model_top,
         kind=kind,
         kind_confidence=kind_conf,
-        kind_cues=cues,
-        oversight=unit_code == rules.INSPEKTORAT
-        or oversight_conf >= getattr(model, "oversight_threshold", OVERSIGHT_THRESHOLD),
+        kind_cues=kind_cues,
+        oversight=flagged,
         oversight_confidence=oversight_conf,
         place=place,
+        hold_for_person=flagged or oversight_conf >= getattr(model, "hold_threshold", flag_at),
+        misconduct_cues=tuple(cues.misconduct_phrases(prepared[0])),
     )

@@ -76,8 +76,7 @@ def scored(p: Prediction, row: dict, model, hard: bool) -> Scored:
         gold_oversight=gold_oversight,
         oversight=p.oversight,
         hard=hard,
-        auto=p.unit_confidence >= auto_floor(model, p.unit_code)
-        and not (p.oversight and p.unit_code != rules.INSPEKTORAT),
+        auto=p.unit_confidence >= auto_floor(model, p.unit_code) and not p.hold_for_person,
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .cues import SUGGESTION_EXTRA
 from .places import GazetteerRow, PlaceMatch, build_gazetteer, extract_place  # noqa: F401
 from .text import fold, normalise, stem  # noqa: F401
 
@@ -140,9 +141,11 @@ ASPIRASI_CUES = (
 
 
 def kind_cues(normalised_text: str) -> list[str]:
-    """Aspirasi cues present in the text (suggestions, requests for something new)."""
+    """Aspirasi cues present in the text (suggestions, requests for something new,
+    including suggestions phrased as complaints: "harusnya", "belum punya" …)."""
     padded = f" {normalised_text} "
-    return [cue for cue in ASPIRASI_CUES if f" {cue} " in padded]
+    found = [cue for cue in ASPIRASI_CUES if f" {cue} " in padded]
+    return found + [c for c in SUGGESTION_EXTRA if f" {c} " in padded and c not in found]
 
 
 def softmax(scores: dict[str, float], temperature: float = 1.0) -> dict[str, float]:

@@ -126,7 +126,8 @@ def build_suggestions(
     """The verifier's suggestions. Auto-apply needs the category's switch, its threshold
     AND the model's own floor for the suggested unit (``model_floor``: the confidence
     above which held-apart predictions were >= 98 % precise); it never happens when the
-    message may report misconduct (oversight flagged): a person decides those."""
+    message may report misconduct (flagged, or at the model's lower hold threshold:
+    ``Prediction.hold_for_person``): a person decides those."""
     place = _place(p, map_place)
     decision = rules.decide(
         p.unit_confidence,
@@ -138,7 +139,7 @@ def build_suggestions(
         p, p.unit_code, units=units, model_available=model_available, category_unit=category_unit
     )
     auto_apply = decision.auto_apply
-    if auto_apply and p.oversight:
+    if auto_apply and p.hold_for_person:
         auto_apply = False
         reason += "; " + _("possible misconduct: not applied automatically, a person decides")
     if decision.operator_decides:
@@ -158,7 +159,7 @@ def build_suggestions(
     else:
         kind_reason = _("model: %(confidence).2f") % {"confidence": p.kind_confidence}
     if p.oversight:
-        phrases = p.matched_phrases.get(rules.INSPEKTORAT, [])
+        phrases = p.matched_phrases.get(rules.INSPEKTORAT, []) or list(p.misconduct_cues)
         oversight_reason = _(
             "possible misconduct by officials → Inspektorat (%(confidence).2f)"
         ) % {"confidence": p.oversight_confidence}

@@ -17,8 +17,8 @@ REGISTRY = Path("..") / "regions" / "bandar-lampung" / "units.csv"
 
 # The labelled files in data/routing/ the shipped model is trained on, and the files
 # kept apart for evaluation only (see data/routing/README.md for their provenance).
-TRAINING_FILES = ("dev.jsonl", "train-i20.jsonl")
-HELDOUT_FILES = ("heldout.jsonl", "heldout-2.jsonl")
+TRAINING_FILES = ("dev.jsonl", "train-i20.jsonl", "train-r20.jsonl")
+HELDOUT_FILES = ("heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl")
 
 
 @dataclass
@@ -70,9 +70,14 @@ def examples_from(rows: list[dict]) -> list[Example]:
 # Channel styles grouped into families; evaluation holds out whole (writer, family)
 # groups, so a score says how the router does on a way of writing it never saw.
 STYLE_FAMILIES = {
-    **dict.fromkeys(("wa", "ig", "tiktok", "x", "fb"), "chat"),
+    **dict.fromkeys(("wa", "ig", "tiktok", "x", "fb", "sms", "vn"), "chat"),
+    # Reviews on a map and comments under a news article: public, written for readers.
+    **dict.fromkeys(("ulasan", "komentar-berita"), "public"),
     **dict.fromkeys(("email", "surat-lama", "form"), "formal"),
-    **dict.fromkeys(("lurah", "telepon", "callcenter", "kelurahan-forward", "kunjungan"), "notes"),
+    **dict.fromkeys(
+        ("lurah", "telepon", "callcenter", "kelurahan-forward", "kunjungan", "musrenbang"),
+        "notes",
+    ),
 }
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import translation
 
 from kanal.directory.models import Category
-from kanal.routing import actions
+from kanal.routing import actions, queries
+from kanal.routing.engine import predict
 from kanal.routing.models import AutoApplySetting
 from kanal.routing.queries import Suggestions, neighbouring_kelurahan, suggest
 
@@ -169,3 +170,18 @@ def test_corrected_cases_are_the_units_people_chose(reference_data, staff_factor
     assert row["opd"] == "dpu" and row["sumber"] == "operator" and row["jenis"] == "pengaduan"
     assert "Lampu jalan" in row["text"]
     assert row["held_apart"] is (case.pk % 5 == 0)
+
+
+def test_a_possible_misconduct_report_held_for_a_person_is_never_auto_applied(routing_data):
+    """The safety rule: below the flag, the hold threshold still keeps a message that
+    may report misconduct away from automatic routing to another unit."""
+    model = queries.load_model()
+    assert model.hold_threshold <= model.oversight_threshold
+    d = queries.routing_data()
+    p = predict(
+        "pegawai dinas minta uang rokok biar berkas izin cepat diproses",
+        model,
+        d.keywords,
+        d.gazetteer,
+    )
+    assert p.hold_for_person is True
