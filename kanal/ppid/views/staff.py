@@ -17,7 +17,6 @@ from kanal.accounts.decorators import staff_required
 from kanal.core.uploads import UploadRejected
 
 from .. import actions, exports, queries, rules
-from ..documents import render_annual_report_pdf
 from ..forms import (
     AnswerForm,
     AttachmentForm,
@@ -311,6 +310,8 @@ def annual_report(request, fmt: str = "html"):
     figures = queries.annual_report(year)
     filename = f"laporan-layanan-informasi-{year}"
     if fmt == "pdf":
+        from ..documents import render_annual_report_pdf  # ReportLab on demand
+
         pdf = render_annual_report_pdf(figures, queries.body_name())
         response = HttpResponse(pdf, content_type="application/pdf")
     elif fmt == "csv":
