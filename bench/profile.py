@@ -11,8 +11,9 @@ citizen submissions (GET the form, POST it) for ``--seconds``, and prints for ea
 process:
 
 - the share of samples by layer (each sample goes to the innermost layer it is in:
-  SQL in a template counts as SQL), converted to CPU ms per submission with the CPU
-  the process used during the run (read from /proc);
+  SQL in a template counts as SQL; start-up and first imports are left out),
+  converted to CPU ms per submission with the CPU the process used during the run
+  (read from /proc);
 - the functions with the most inclusive samples (Kanal's and Django's).
 
 The raw stacks are kept in ``--out`` (default a temporary folder) for flame graphs.
@@ -59,6 +60,11 @@ LAYERS = [
 ]
 
 
+# Start-up and first imports (Django's setup, a module loaded on first use, the routing
+# model read from disk): sampled, but outside the measured window's CPU, so left out.
+ONE_OFF = ("_find_and_load", "setup (django/__init__.py", "get_wsgi_application", "load_model")
+
+
 def layer_of(frames: list[str]) -> str:
     for frame in reversed(frames):  # leaf first
         for name, marks in LAYERS:
@@ -78,6 +84,8 @@ def read_raw(path: Path) -> list[tuple[list[str], int]]:
 
 def breakdown(path: Path, cpu_ms: float, top: int) -> str:
     samples = read_raw(path)
+    one_off = sum(c for s, c in samples if any(m in f for f in s for m in ONE_OFF))
+    samples = [(s, c) for s, c in samples if not any(m in f for f in s for m in ONE_OFF)]
     total = sum(c for _s, c in samples) or 1
     layers: Counter = Counter()
     inclusive: Counter = Counter()
@@ -90,13 +98,28 @@ def breakdown(path: Path, cpu_ms: float, top: int) -> str:
         [name, f"{100 * n / total:.1f}", f"{cpu_ms * n / total:.2f}"]
         for name, n in layers.most_common()
     ]
-    out = [table(rows, ["layer", "% samples", "CPU ms / submission"])]
+    out = [
+        f"{total} samples in steady state ({one_off} of start-up and first imports left out)",
+        table(rows, ["layer", "% samples", "CPU ms / submission"]),
+    ]
     hot = [
         [f"{100 * n / total:.1f}", f"{cpu_ms * n / total:.2f}", frame[:110]]
         for frame, n in inclusive.most_common(top)
     ]
     out.append(table(hot, ["% incl.", "ms", "function (file:line)"]))
     return "\n\n".join(out)
+
+
+def _child(pid: int, timeout: float = 30) -> int:
+    """The process py-spy (``pid``) started."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children = (task / "children").read_text().split()
+            if children:
+                return int(children[0])
+        time.sleep(0.2)
+    raise RuntimeError(f"py-spy {pid} started no process")
 
 
 def main(argv=None) -> None:
@@ -133,7 +156,8 @@ def main(argv=None) -> None:
         stack.start_web(prefix=spy("web"))
         stack.start_worker(prefix=spy("worker"))
         stack.start_scheduler(prefix=spy("scheduler"))
-        roots = {name: proc.pid for name, proc in stack.procs.items()}
+        # CPU is read from the profiled process (py-spy's child), not py-spy's own.
+        roots = {name: _child(proc.pid) for name, proc in stack.procs.items()}
         load = intake.form_load if args.path == "form" else intake.api_load
         load(stack, 4, 3, ctx)  # warm-up
         before = cpu_by_group(roots, databases={"postgres": stack.db_name})

@@ -19,7 +19,7 @@ from PIL import Image
 from kanal.complaints import actions, rules
 from kanal.complaints.models import CitizenNotice, Complaint, Follower
 from kanal.complaints.tasks import send_citizen_notice
-from kanal.complaints.views.public import FORM_STAMP_SALT
+from kanal.complaints.views.report_page import FORM_STAMP_SALT
 
 from .factories import make_case, unit
 
