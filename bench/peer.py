@@ -474,10 +474,13 @@ def report(args, base, sides, idle, peaks, counts, hook, load_avg) -> dict:
             f"{hook['p50']:.1f} ms, p99 {hook['p99']:.1f} ms; acknowledged {hook['ok']}, "
             f"stored {hook['stored']}"
         )
-    verdicts = []
+    verdicts, met = [], bool(sides)
     for clients, k, p in sides:
         if clients in (8, 32):
             verdicts.append(f"{clients} clients x{k.rate / max(p.rate, 1e-9):.2f}")
+            met = met and k.rate >= TARGET_RATIO * p.rate and k.server_cpu_ms <= TARGET_CPU_MS
+        if clients == 8:
+            met = met and k.p(99) < TARGET_P99_MS
     print("Kanal / helpdesk ok/s: " + ", ".join(verdicts) + f" (target >= {TARGET_RATIO})")
     return {
         "name": "peer",
@@ -486,7 +489,8 @@ def report(args, base, sides, idle, peaks, counts, hook, load_avg) -> dict:
         "memory": memory,
         "webhooks": hook,
         "counts": counts,
-        "summary": "; ".join(verdicts),
+        "met": met and k_acked == k_stored and p_acked == p_stored,
+        "summary": "Kanal / helpdesk ok/s: " + "; ".join(verdicts),
     }
 
 
