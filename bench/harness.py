@@ -86,23 +86,29 @@ class Stack:
     tmp: Path | None = None
     # PostgreSQL settings for this database only (ALTER DATABASE ... SET), e.g. group commit.
     db_settings: dict = field(default_factory=dict)
+    # Extra environment for every process of this stack (e.g. KANAL_REPORT_MIN_SECONDS=0).
+    extra_env: dict = field(default_factory=dict)
 
     # --- lifecycle --------------------------------------------------------------------
     def __enter__(self) -> Stack:
         self.db_name = f"kanal_{self.name}_{int(time.time())}_{os.getpid()}"
         self.tmp = Path(tempfile.mkdtemp(prefix=f"kanal-{self.name}-"))
-        self.env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "bench.kanal_settings",
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{self.db_name}",
-            "REDIS_URL": REDIS_URL,
-            "KANAL_CACHE_PREFIX": self.db_name,
-            "KANAL_DEBUG": "0",
-            "KANAL_SECRET_KEY": "bench-" + "x" * 50,
-            "KANAL_VAR_DIR": str(self.tmp),
-            "KANAL_DB_CONN_MAX_AGE": "60",
-            "KANAL_LOG_LEVEL": "WARNING",
-        }
+        self.env = (
+            os.environ
+            | {
+                "DJANGO_SETTINGS_MODULE": "bench.kanal_settings",
+                "PYTHONPATH": str(ROOT),
+                "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{self.db_name}",
+                "REDIS_URL": REDIS_URL,
+                "KANAL_CACHE_PREFIX": self.db_name,
+                "KANAL_DEBUG": "0",
+                "KANAL_SECRET_KEY": "bench-" + "x" * 50,
+                "KANAL_VAR_DIR": str(self.tmp),
+                "KANAL_DB_CONN_MAX_AGE": "60",
+                "KANAL_LOG_LEVEL": "WARNING",
+            }
+            | self.extra_env
+        )
         pg_admin(f'CREATE DATABASE "{self.db_name}"')
         for name, value in self.db_settings.items():
             pg_admin(f'ALTER DATABASE "{self.db_name}" SET {name} = {int(value)}')
@@ -163,13 +169,20 @@ class Stack:
         self.procs[name] = proc
         return proc
 
-    def start_web(self, name: str = "web", port: int | None = None) -> str:
+    def start_web(
+        self,
+        name: str = "web",
+        port: int | None = None,
+        app: str = "kanal.wsgi:application",
+        prefix: tuple[str, ...] = (),
+    ) -> str:
         self.port = port or self.port or free_port()
         self._spawn(
             name,
             [
+                *prefix,
                 GUNICORN,
-                "kanal.wsgi:application",
+                app,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -187,7 +200,7 @@ class Stack:
             ],
         )
         try:
-            self.wait_http("/", timeout=40)
+            self.wait_http("/healthz", timeout=60)
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}\n{self.log_tail(name)}") from None
         return self.url
@@ -196,10 +209,13 @@ class Stack:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start_worker(self, name: str = "worker", interval: float = 0.1) -> subprocess.Popen:
+    def start_worker(
+        self, name: str = "worker", interval: float = 0.1, prefix: tuple[str, ...] = ()
+    ) -> subprocess.Popen:
         return self._spawn(
             name,
             [
+                *prefix,
                 PYTHON,
                 "manage.py",
                 "db_worker",
@@ -214,8 +230,10 @@ class Stack:
             ],
         )
 
-    def start_scheduler(self, name: str = "scheduler") -> subprocess.Popen:
-        return self._spawn(name, [PYTHON, "manage.py", "run_scheduler", "--interval", "1"])
+    def start_scheduler(
+        self, name: str = "scheduler", prefix: tuple[str, ...] = ()
+    ) -> subprocess.Popen:
+        return self._spawn(name, [*prefix, PYTHON, "manage.py", "run_scheduler", "--interval", "1"])
 
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
         proc = self.procs.pop(name, None)
@@ -415,10 +433,26 @@ def _proc_table() -> dict[int, tuple[int, str, float, float]]:
     return table_
 
 
-def cpu_by_group(roots: dict[str, int], postgres: bool = True) -> dict[str, float]:
+def _cmdline(pid: int) -> str:
+    try:
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return ""
+
+
+def cpu_by_group(
+    roots: dict[str, int], postgres: bool = True, databases: dict[str, str] | None = None
+) -> dict[str, float]:
     """CPU seconds used so far by each named process tree (root pid and descendants,
-    including children that have exited), by PostgreSQL (the postmaster's tree) and by
-    this process. Differences of two readings give the CPU a run cost per part."""
+    including children that have exited), by PostgreSQL and by this process.
+    Differences of two readings give the CPU a run cost per part.
+
+    PostgreSQL is shared with other work on this machine, so with ``databases``
+    ({part name: database name}) only the backends connected to that database count
+    (their process title names it; the connections are persistent, so a backend's CPU
+    is not lost when it exits). Without it, the whole postmaster tree counts."""
     procs = _proc_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, *_rest) in procs.items():
@@ -435,7 +469,13 @@ def cpu_by_group(roots: dict[str, int], postgres: bool = True) -> dict[str, floa
         return total
 
     usage = {name: tree(pid) for name, pid in roots.items()}
-    if postgres:
+    if databases:
+        titles = {pid: _cmdline(pid) for pid, (_pp, cmd, *_r) in procs.items() if cmd == "postgres"}
+        for part, db in databases.items():
+            usage[part] = sum(
+                procs[pid][2] for pid, title in titles.items() if f" {db} " in f"{title} "
+            )
+    elif postgres:
         postmasters = [
             pid for pid, (ppid, cmd, *_r) in procs.items() if cmd == "postgres" and ppid == 1
         ]
@@ -443,3 +483,48 @@ def cpu_by_group(roots: dict[str, int], postgres: bool = True) -> dict[str, floa
     me = os.times()
     usage["load generator"] = me.user + me.system
     return usage
+
+
+# --- memory -------------------------------------------------------------------------------
+def _kb(path: Path, key: str) -> int:
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory_by_process(roots: dict[str, int]) -> list[tuple[str, int, str, float, float]]:
+    """(part, pid, command, RSS MB, PSS MB) of every process in each named tree.
+
+    RSS counts pages shared with other processes (gunicorn workers forked from one
+    master, shared libraries) in every process; PSS divides each shared page between
+    its sharers, so PSS adds up to what the stack really holds."""
+    procs = _proc_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, *_rest) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+    rows = []
+    for name, root in roots.items():
+        stack = [root]
+        while stack:
+            pid = stack.pop()
+            if pid not in procs:
+                continue
+            stack.extend(children.get(pid, ()))
+            rss = _kb(Path(f"/proc/{pid}/status"), "VmRSS:")
+            pss = _kb(Path(f"/proc/{pid}/smaps_rollup"), "Pss:")
+            if rss:
+                rows.append((name, pid, _cmdline(pid)[:60].strip(), rss / 1024, pss / 1024))
+    return rows
+
+
+def memory_table(rows: list[tuple[str, int, str, float, float]]) -> tuple[str, float, float]:
+    """The rows as a table, and the totals (RSS MB, PSS MB)."""
+    body = [[n, pid, cmd, f"{rss:.0f}", f"{pss:.0f}"] for n, pid, cmd, rss, pss in rows]
+    rss_total = sum(r[3] for r in rows)
+    pss_total = sum(r[4] for r in rows)
+    body.append(["total", "", "", f"{rss_total:.0f}", f"{pss_total:.0f}"])
+    return table(body, ["part", "pid", "command", "RSS MB", "PSS MB"]), rss_total, pss_total

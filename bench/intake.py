@@ -5,9 +5,14 @@
 Starts a fresh database, gunicorn (3 gthread workers x 4 threads) and one db_worker,
 then for each concurrency level drives real HTTP over loopback:
 
-- form: GET /lapor/ once per client (CSRF cookie and token), then POST the form; a
-  302 to the tracking-number page is a success. Each POST carries its own
-  X-Forwarded-For address (one citizen each), so the per-address limit holds per citizen.
+- form: each submission is a new citizen's browser, as the issue's client: a fresh
+  cookie jar, GET /lapor/ (CSRF cookie and token, the device cookie, the form's signed
+  time stamp), then POST the form with them; a 302 to the tracking-number page is a
+  success. Both requests carry the citizen's own X-Forwarded-For address, so the
+  per-device and per-address limits hold per citizen. The latency is the whole
+  citizen's path (GET + POST). The time trap (``KANAL_REPORT_MIN_SECONDS``, 3 s in
+  production) is set to 0 through the environment for these throughput runs: a
+  closed-loop client does not wait three seconds between loading and sending.
 - api: POST /api/v1/cases with a staff token and a fresh Idempotency-Key; 201 is success.
 
 Baseline, measured in the same run: the same rows (reporter + case) inserted directly
@@ -37,6 +42,42 @@ TARGET_P99_MS = 250.0
 # PostgreSQL, and this process sending the requests.
 CPU_PARTS = ["web", "worker", "scheduler", "postgres", "load generator"]
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+STAMP_RE = re.compile(rb'name="started" value="([^"]+)"')
+# Throughput runs only: a closed-loop client sends the form at once (see the docstring).
+BENCH_ENV = {"KANAL_REPORT_MIN_SECONDS": "0"}
+
+
+def citizen_submission(client, seq: int, kelurahan: list[str], referer: str) -> bool:
+    """One citizen's report as a browser sends it: GET the form, keep cookies, POST."""
+    address = f"10.{seq // 65536 % 256}.{seq // 256 % 256}.{seq % 256}"
+    client.cookies.clear()  # a new citizen's browser
+    status, _h, body = client.request("GET", "/lapor/", headers={"X-Forwarded-For": address})
+    token, stamp = TOKEN_RE.search(body), STAMP_RE.search(body)
+    if status != 200 or not token or not stamp:
+        raise RuntimeError(f"/lapor/ answered {status} without its token or stamp")
+    form = {
+        "csrfmiddlewaretoken": token.group(1).decode(),
+        "started": stamp.group(1).decode(),
+        "kind": "pengaduan",
+        "title": f"Lampu jalan mati {seq}",
+        "description": "Lampu jalan di depan rumah mati sejak tiga hari, gelap sekali.",
+        "category": "",
+        "kelurahan": kelurahan[seq % len(kelurahan)],
+        "address": "Jl. Teuku Umar",
+        "contact_preference": "none",
+        "website": "",
+    }
+    status, _h, _b = client.request(
+        "POST",
+        "/lapor/",
+        urlencode(form).encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": referer,
+            "X-Forwarded-For": address,
+        },
+    )
+    return status == 302
 
 
 def prepare(stack: Stack) -> dict:
@@ -57,43 +98,10 @@ def prepare(stack: Stack) -> dict:
 
 
 def form_load(stack: Stack, clients: int, seconds: float, ctx: dict):
-    tokens: dict[int, str] = {}
-
-    def setup(client, no):
-        status, _h, body = client.request("GET", "/lapor/")
-        match = TOKEN_RE.search(body)
-        if status != 200 or not match:
-            raise RuntimeError(f"/lapor/ answered {status}")
-        tokens[no] = match.group(1).decode()
-
     def one(client, no, seq):
-        kel = ctx["kelurahan"][seq % len(ctx["kelurahan"])]
-        body = urlencode(
-            {
-                "csrfmiddlewaretoken": tokens[no],
-                "kind": "pengaduan",
-                "title": f"Lampu jalan mati {seq}",
-                "description": "Lampu jalan di depan rumah mati sejak tiga hari, gelap sekali.",
-                "category": "",
-                "kelurahan": kel,
-                "address": "Jl. Teuku Umar",
-                "contact_preference": "none",
-                "website": "",
-            }
-        ).encode()
-        status, _h, _b = client.request(
-            "POST",
-            "/lapor/",
-            body,
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": stack.url + "/lapor/",
-                "X-Forwarded-For": f"10.{seq // 65536 % 256}.{seq // 256 % 256}.{seq % 256}",
-            },
-        )
-        return status == 302
+        return citizen_submission(client, seq, ctx["kelurahan"], stack.url + "/lapor/")
 
-    return run_load(stack.port, clients, one, 100_000, seconds, setup)
+    return run_load(stack.port, clients, one, 100_000, seconds)
 
 
 def api_load(stack: Stack, clients: int, seconds: float, ctx: dict):
@@ -162,7 +170,7 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     levels = [int(c) for c in args.clients.split(",")]
     results = []
-    with Stack(name="intake") as stack:
+    with Stack(name="intake", extra_env=BENCH_ENV) as stack:
         ctx = prepare(stack)
         base = baselines(500, ctx)
         print(

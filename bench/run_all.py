@@ -3,7 +3,7 @@
     .venv/bin/python bench/run_all.py [--full] [--quick] [--no-lighthouse]
 
 Order: intake, webhooks (2,000 deliveries; 10,000 with ``--full``), scale (100k cases;
-100k and 1M with ``--full``), pages, and
+100k and 1M with ``--full``), pages, the peer beside django-helpdesk (bench/peer.py), and
 the routing evaluation (bench/routing/eval.py). ``--quick`` shortens every run (a smoke
 test of the benchmarks themselves, not figures to quote). Each benchmark runs in its
 own Python process (Django is set up once per process, against that benchmark's fresh
@@ -85,6 +85,8 @@ def main(argv=None) -> int:
             else (["--sizes", "20000", "--repeat", "5"] if args.quick else []),
         ),
         ("pages", ["--no-lighthouse"] if args.no_lighthouse else []),
+        # Beside django-helpdesk 2.6 (its venv is created on the first run).
+        ("peer", ["--seconds", "3", "--rounds", "1"] if args.quick else []),
     ]
     summary, failed = [], 0
     started = time.monotonic()

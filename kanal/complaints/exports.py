@@ -12,8 +12,6 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from kanal.core import phones
 
@@ -112,6 +110,10 @@ def to_csv(head: list[str], rows: list[list]) -> bytes:
 
 def to_xlsx(head: list[str], rows: list[list], title: str) -> bytes:
     """A workbook whose date columns are real dates (formatted day-month-year)."""
+    # Imported here: openpyxl is loaded by the process that exports, not by every one.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

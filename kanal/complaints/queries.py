@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -464,8 +465,12 @@ CHOICES_CACHE_KEY = "complaints:form-choice-rows"
 CHOICES_CACHE_SECONDS = 300
 
 
-def form_choice_rows() -> dict[str, list]:
-    """Kelurahan, sub-categories and childless top categories for the public form."""
+def form_choice_rows() -> dict:
+    """Kelurahan, sub-categories and childless top categories for the public form.
+
+    ``version`` changes whenever the lists are read anew from the database: whatever
+    is built from them (the blank form's HTML, views/report_page.py) is rebuilt then.
+    """
     rows = cache.get(CHOICES_CACHE_KEY)
     if rows is None:
         rows = {
@@ -481,6 +486,7 @@ def form_choice_rows() -> dict[str, list]:
                 .filter(parent__isnull=True, children__isnull=True)
                 .values_list("code", "name")
             ),
+            "version": secrets.token_hex(8),
         }
         cache.set(CHOICES_CACHE_KEY, rows, CHOICES_CACHE_SECONDS)
     return rows

@@ -1,23 +1,23 @@
 from django.urls import path
 
-from .views import approval, console, console_tools, public
+from .views import approval, console, console_tools, my_reports, report, tracking
 
 app_name = "complaints"
 urlpatterns = [
-    path("lapor/", public.report, name="report"),
-    path("lapor/terkirim/<str:number>/", public.submitted, name="submitted"),
-    path("lapor/peta/titik/", public.map_point, name="map_point"),
-    path("lapor/peta/wilayah.geojson", public.map_areas, name="map_areas"),
-    path("laporan-saya/", public.my_reports, name="my_reports"),
-    path("laporan-saya/keluar/", public.my_reports_sign_out, name="my_reports_sign_out"),
-    path("lacak/", public.track, name="track"),
-    path("lacak/<str:number>/", public.track_case, name="track_case"),
-    path("lacak/<str:number>/kode/", public.send_code, name="send_code"),
-    path("lacak/<str:number>/kode/cek/", public.check_code, name="check_code"),
-    path("lacak/<str:number>/kunci/", public.check_followup_key, name="check_followup_key"),
-    path("lacak/<str:number>/balas/", public.citizen_reply, name="citizen_reply"),
-    path("lacak/<str:number>/buka-kembali/", public.citizen_reopen, name="citizen_reopen"),
-    path("lacak/<str:number>/nilai/", public.citizen_rate, name="citizen_rate"),
+    path("lapor/", report.report, name="report"),
+    path("lapor/terkirim/<str:number>/", report.submitted, name="submitted"),
+    path("lapor/peta/titik/", report.map_point, name="map_point"),
+    path("lapor/peta/wilayah.geojson", report.map_areas, name="map_areas"),
+    path("laporan-saya/", my_reports.my_reports, name="my_reports"),
+    path("laporan-saya/keluar/", my_reports.my_reports_sign_out, name="my_reports_sign_out"),
+    path("lacak/", tracking.track, name="track"),
+    path("lacak/<str:number>/", tracking.track_case, name="track_case"),
+    path("lacak/<str:number>/kode/", tracking.send_code, name="send_code"),
+    path("lacak/<str:number>/kode/cek/", tracking.check_code, name="check_code"),
+    path("lacak/<str:number>/kunci/", tracking.check_followup_key, name="check_followup_key"),
+    path("lacak/<str:number>/balas/", tracking.citizen_reply, name="citizen_reply"),
+    path("lacak/<str:number>/buka-kembali/", tracking.citizen_reopen, name="citizen_reopen"),
+    path("lacak/<str:number>/nilai/", tracking.citizen_rate, name="citizen_rate"),
     path("console/aduan/", console.inbox, name="inbox"),
     path("console/aduan/baru/", console.new_case, name="new_case"),
     path("console/aduan/eskalasi/", console.escalations, name="escalations"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from shapely.geometry import shape
-
 MAP_WIDTH = 600
 # ~30 m at the equator: invisible at map size, and keeps the page within its budget.
 SIMPLIFY_DEGREES = 0.0003
@@ -41,6 +39,8 @@ def map_geometry(areas: list[tuple[str, str, dict]], width: int = MAP_WIDTH) -> 
     Equirectangular projection scaled by cos(latitude) at the map's centre: exact enough
     for one city, and north stays up. Areas without a boundary are left out.
     """
+    from shapely.geometry import shape  # here: shapely only where a map is drawn
+
     geometries = [
         (code, name, shape(geojson).simplify(SIMPLIFY_DEGREES, preserve_topology=True))
         for code, name, geojson in areas

@@ -7,9 +7,6 @@ import io
 import json
 from dataclasses import asdict
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 from . import rules
 
 
@@ -23,6 +20,10 @@ def to_csv(headers: list[str], rows: list[list]) -> bytes:
 
 
 def to_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:
+    # Imported here: openpyxl (and NumPy) only in the process that exports.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

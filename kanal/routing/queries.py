@@ -13,13 +13,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 
 from . import rules
-from .classifier import RouterModel
-from .engine import Prediction, predict
 from .places import Gazetteer, GazetteerRow, build_gazetteer
 from .suggestions import (  # noqa: F401 (the interface callers import from here)
     KindSuggestion,
@@ -29,6 +28,13 @@ from .suggestions import (  # noqa: F401 (the interface callers import from here
     UnitSuggestion,
     build_suggestions,
 )
+
+# The classifier and the engine pull in scikit-learn, SciPy and NumPy (~60 MB per
+# process): imported where a suggestion is computed (the task worker, a case page),
+# not by every process that imports this module.
+if TYPE_CHECKING:
+    from .classifier import RouterModel
+    from .engine import Prediction
 
 CACHE_SECONDS = 60
 DATA_VERSION_KEY = "routing:data-version"
@@ -204,6 +210,8 @@ def suggest(
     (``kel-18-71-01-1003``) when there is one. ``auto_apply_unit`` is true only when the
     category's auto-apply switch is on and the confidence reaches its threshold.
     """
+    from .engine import predict
+
     data = routing_data()
     model = load_model()
     category_unit = data.category_units.get(category_code or "")

@@ -7,11 +7,14 @@ interface default), e.g. "kata kunci “lampu jalan” → Disperkim; model: 0.9
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from . import rules
-from .engine import Prediction
+
+if TYPE_CHECKING:  # annotations only: the engine imports the classifier (scikit-learn)
+    from .engine import Prediction
 
 
 @dataclass(frozen=True)

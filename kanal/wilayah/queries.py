@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db.models import QuerySet
-from shapely.geometry import Point, shape
-from shapely.prepared import prep
 
 from .models import Kecamatan, Kelurahan
 
@@ -18,6 +16,10 @@ EDGE_TOLERANCE_DEG = 1e-5
 @lru_cache(maxsize=4096)
 def _prepared(kelurahan_id: int, boundary_json: str):
     import json
+
+    # Imported here: shapely (and numpy) only in a process that locates a point.
+    from shapely.geometry import shape
+    from shapely.prepared import prep
 
     geometry = shape(json.loads(boundary_json))
     return geometry, prep(geometry.buffer(EDGE_TOLERANCE_DEG))
@@ -41,6 +43,8 @@ def kelurahan_at(lat: float, lng: float) -> Kelurahan | None:
         .select_related("kecamatan")
         .order_by("code")
     )
+    from shapely.geometry import Point
+
     point = Point(lng, lat)
     hits = []
     for kel in candidates:

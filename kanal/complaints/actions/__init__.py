@@ -28,6 +28,7 @@ from .intake import (  # noqa: F401
     publish_attachment,
     submit_complaint,
     submit_complaint_once,
+    submit_web_report,
 )
 from .lifecycle import (  # noqa: F401
     add_internal_note,

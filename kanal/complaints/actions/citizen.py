@@ -174,8 +174,13 @@ def issue_followup_key(case: Complaint) -> str:
     For a reporter who gave no contact: the key lets them read, reply, rate and reopen
     without one. A new key replaces the old one.
     """
+    return store_followup_key(locked(case))
+
+
+def store_followup_key(case: Complaint) -> str:
+    """``issue_followup_key`` for a case this transaction holds already (it created or
+    locked it): no second lock. Same row change and audit event."""
     key = rules.new_followup_key()
-    case = locked(case)
     case.followup_key_hash = _hash(case, key)
     case.save(update_fields=["followup_key_hash", "updated_at"])
     audit.record("complaint.followup_key_issued", obj=case, actor_label="citizen")

@@ -19,6 +19,7 @@ from kanal.wilayah.queries import kelurahan_at
 from .. import rules
 from ..models import Attachment, Complaint, ContactPreference, Reporter
 from ..queries import deadlines, require
+from .citizen import store_followup_key
 from .common import case_link, notify_reporter, start_clock
 
 
@@ -51,7 +52,26 @@ def _create_with_unique_number(**fields) -> Complaint:
 
 
 @transaction.atomic
-def submit_complaint(
+def submit_complaint(**fields) -> Complaint:
+    """Register a new case in one transaction (the arguments and what is written: see
+    ``_register``)."""
+    return _register(**fields)
+
+
+def submit_web_report(**fields) -> tuple[Complaint, str]:
+    """The public form's report: ``submit_complaint`` and, for a reporter who left no
+    contact (no reporter row), ``issue_followup_key``, in one transaction: one commit,
+    no savepoint between them.
+
+    The same rows and audit events as calling the two one after the other; the key
+    needs no lock (nobody else sees the case before the commit). Returns (case, key or "").
+    """
+    with transaction.atomic():
+        case = _register(**fields)
+        return case, store_followup_key(case) if case.reporter_id is None else ""
+
+
+def _register(
     *,
     channel: str,
     title: str,
@@ -71,7 +91,8 @@ def submit_complaint(
     received_at=None,
     intake_key: str | None = None,
 ) -> Complaint:
-    """Register a new case in state ``diterima`` with its tracking number and verify clock.
+    """Register a new case in state ``diterima`` with its tracking number and verify clock
+    (inside the caller's transaction).
 
     Files are checked before anything is written (UploadRejected leaves no trace). The
     kelurahan comes from the map point when not given; the kecamatan from the kelurahan.

@@ -18,7 +18,7 @@ from PIL import Image
 
 from kanal.complaints import actions, rules
 from kanal.complaints.models import Complaint, Follower
-from kanal.complaints.views.public import FORM_STAMP_SALT
+from kanal.complaints.views.report_page import FORM_STAMP_SALT
 from kanal.outbox.models import OutboxMessage
 from kanal.outbox.tasks import deliver
 

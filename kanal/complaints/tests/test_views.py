@@ -291,7 +291,7 @@ def test_opening_a_case_reads_its_notifications_and_explains_the_deadline(
 
 
 def test_tracking_pages_by_url_share_the_lookup_forms_limit(client, reference_data):
-    from kanal.complaints.views.public import TRACK_LIMIT
+    from kanal.complaints.views.tracking import TRACK_LIMIT
 
     case = make_case()
     # Enumerating numbers by URL: every guess costs one hit, found or not.
@@ -318,7 +318,7 @@ def test_tracking_pages_by_url_share_the_lookup_forms_limit(client, reference_da
 
 
 def test_a_number_found_with_the_form_costs_one_lookup_not_two(client, reference_data):
-    from kanal.complaints.views.public import TRACK_LIMIT
+    from kanal.complaints.views.tracking import TRACK_LIMIT
 
     case = make_case()
     for _ in range(TRACK_LIMIT):

@@ -25,7 +25,7 @@ from .. import actions, console_queries, queries, rules
 from ..actions.presence import mark_present
 from ..forms import InboxFilterForm, StaffEntryForm
 from ..models import Attachment, Kind, StaffNotification
-from .public import case_inputs
+from .report import case_inputs
 
 INBOX_VIEWS = [
     ("", _lazy("All open")),

@@ -18,7 +18,6 @@ from kanal.core.uploads import sanitise_upload
 from kanal.outbox import actions as outbox
 
 from .. import queries, rules
-from ..documents import NoticeContext, render_notice_pdf
 from ..models import (
     Channel,
     InformationRequest,
@@ -353,6 +352,9 @@ def issue_written_notice(
     req.answered_on = issued_on
     req.save(update_fields=["state", "answered_on", "updated_at"])
     cal = working_calendar()
+    # Imported here: ReportLab is loaded by the process that writes a notice, on demand.
+    from ..documents import NoticeContext, render_notice_pdf
+
     pdf = render_notice_pdf(
         notice,
         NoticeContext(

@@ -18,7 +18,6 @@ from kanal.core.uploads import UploadRejected
 from kanal.outbox import queries as outbox_queries
 
 from .. import actions, exports, queries, rules
-from ..documents import render_annual_report_pdf
 from ..forms import (
     AnswerForm,
     AttachmentForm,
@@ -312,6 +311,8 @@ def annual_report(request, fmt: str = "html"):
     figures = queries.annual_report(year)
     filename = f"laporan-layanan-informasi-{year}"
     if fmt == "pdf":
+        from ..documents import render_annual_report_pdf  # ReportLab on demand
+
         pdf = render_annual_report_pdf(figures, queries.body_name())
         response = HttpResponse(pdf, content_type="application/pdf")
     elif fmt == "csv":
