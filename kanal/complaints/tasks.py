@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from kanal.channels.tasks import deliver_notice
 from kanal.core.tasks import enqueue_on_commit
 
 from .models import CitizenNotice, NoticeStatus
@@ -25,7 +26,7 @@ def send_citizen_notice(notice_id: int) -> str:
             return notice.status
         if notice.channel != "email":
             # Delivered by the channel's adapter (reply windows, templates, fallbacks).
-            enqueue_on_commit("kanal.channels.tasks.deliver_notice", notice.pk)
+            enqueue_on_commit(deliver_notice, notice.pk)
             return notice.status
         try:
             send_mail(notice.subject, notice.body, None, [notice.address])
