@@ -142,7 +142,6 @@ def retry_inbound_event(*, actor, event_id: int) -> InboundEvent:
         "channel.event_retried",
         actor=actor,
         obj=event,
-        actor_label="" if actor else "system",
         data={"provider": event.provider, "key": event.event_key},
     )
     enqueue_on_commit("kanal.channels.tasks.process_inbound_event", event.pk)
