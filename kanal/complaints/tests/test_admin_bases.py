@@ -1,4 +1,4 @@
-"""The admin base classes in kanal.core.admin, through the real admin pages."""
+"""The admin base classes of kanal.core.admin, through the real admin pages (audit, complaints)."""
 
 import pytest
 from django.urls import reverse
