@@ -99,10 +99,11 @@ test-browser: $(BROWSER_STAMP)  ## drive Debian's Chromium through Playwright, w
 	@$(MANAGE) compile_translations -v0
 	KANAL_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m browser tests/browser
 
-lint: $(STAMP)  ## ruff (lint and format check) and the import-layer contracts
+lint: $(STAMP)  ## ruff (lint and format check), the import-layer contracts, mypy (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)  ## reformat the code
 	$(BIN)/ruff format .

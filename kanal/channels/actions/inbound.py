@@ -284,7 +284,7 @@ def _take_message(event: InboundEvent, item: rules.InboundItem, fetched) -> str:
         sent_at=sent_at,
         event=event,
     )
-    files = []
+    files: list[tuple[str, bytes]] = []
     for ref in item.media:
         got = fetched.get(ref.ref)
         if got is None:
