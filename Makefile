@@ -11,6 +11,8 @@ CHROMIUM ?= /usr/bin/chromium
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kanal_test_$(shell date +%s)_$$$$
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core by default; WORKERS=0 runs in one process.
+WORKERS ?= auto
 # uv (from PyPI, installed into the venv) when it can be had; pip otherwise.
 UV := $(BIN)/uv
 define install
@@ -25,7 +27,7 @@ IN_PROJECT = @test -f manage.py -a -f kanal/settings.py || { \
 	echo "Run make in Kanal's folder (the one with manage.py): cd $(CURDIR_HINT)"; exit 2; }
 CURDIR_HINT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
-.PHONY: help run serve setup test test-pg test-browser test-all lint format otp i18n i18n-check clean \
+.PHONY: help run serve setup test test-pg test-slow test-browser test-all lint format otp i18n i18n-check clean \
 	bench faults routing-model check-port
 
 help:  ## list the commands
@@ -74,13 +76,17 @@ serve: $(STAMP)  ## production: gunicorn, task workers and the scheduler (KANAL_
 	$(IN_PROJECT)
 	@$(MANAGE) serve
 
-test: $(STAMP)  ## run every test that needs no external service (SQLite)
+test: $(STAMP)  ## every test that needs no external service (SQLite), on all cores; WORKERS=0 for one process
 	@$(MANAGE) compile_translations -v0
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
-test-pg: $(STAMP)  ## the same suite on PostgreSQL (PG_URL, a fresh database per run)
+test-pg: $(STAMP)  ## the same suite on PostgreSQL (PG_URL; each worker gets its own test database)
 	@$(MANAGE) compile_translations -v0
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(WORKERS)
+
+test-slow: $(STAMP)  ## the slow suites kept out of make test (schemathesis against the REST API)
+	@$(MANAGE) compile_translations -v0
+	$(BIN)/pytest -m slow -n $(WORKERS)
 
 # In a variable: a comma written inside $(call ...) would split the argument.
 BROWSER_EXTRAS := -e ".[dev,browser]"
@@ -93,10 +99,11 @@ test-browser: $(BROWSER_STAMP)  ## drive Debian's Chromium through Playwright, w
 	@$(MANAGE) compile_translations -v0
 	KANAL_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m browser tests/browser
 
-lint: $(STAMP)  ## ruff (lint and format check) and the import-layer contracts
+lint: $(STAMP)  ## ruff (lint and format check), the import-layer contracts, mypy (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)  ## reformat the code
 	$(BIN)/ruff format .

@@ -204,6 +204,7 @@ def ensure_demo_accounts() -> list[tuple[DemoAccount, bool]]:
                 email=f"{demo.username}@demo.kanal.invalid",
             )
             TOTPDevice.objects.create(user=user, name="Demo", key=hex_key, confirmed=True)
+        assert user is not None  # found, or created just above
         add_membership(
             actor=None,
             user=user,

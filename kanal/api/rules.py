@@ -12,11 +12,15 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+from kanal.complaints.models import State
+from kanal.complaints.rules import FINAL_STATES
+
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_DESCRIPTION = 4000  # GeoReport v2, POST Service Request: "may not exceed 4,000 characters"
 DEFAULT_WINDOW_DAYS = 90  # GeoReport v2, GET Service Requests: default and maximum range
 MAX_RESULTS = 1000  # GeoReport v2: "90 days or the first 1000 requests"
-CLOSED_STATES = frozenset({"selesai", "ditutup", "bukan_wewenang", "ditolak", "digabung"})
+# GeoReport v2 has no "completed, awaiting the reporter": a completed case is closed there.
+CLOSED_STATES = FINAL_STATES | {State.COMPLETED}
 
 
 class Open311Error(Exception):

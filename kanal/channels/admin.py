@@ -1,23 +1,20 @@
 from django.contrib import admin
 
+from kanal.core.admin import ReadOnlyAdmin
+
 from . import actions
 from .models import Citizen, Contact, Conversation, InboundEvent
 
 
 @admin.register(InboundEvent)
-class InboundEventAdmin(admin.ModelAdmin):
+class InboundEventAdmin(ReadOnlyAdmin):
+    allow_delete = True
     list_display = ["provider", "event_key", "received_at", "status", "is_probe", "attempts"]
     list_filter = ["provider", "status", "is_probe"]
     search_fields = ["event_key"]
     exclude = ["body"]
     readonly_fields = [f.name for f in InboundEvent._meta.fields if f.name != "body"]
     actions = ["retry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Retry processing")
     def retry(self, request, queryset):
@@ -26,9 +23,5 @@ class InboundEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact, Conversation, Citizen)
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class PeopleAdmin(ReadOnlyAdmin):
+    allow_delete = True

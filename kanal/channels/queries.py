@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -198,7 +199,7 @@ def channel_health(now: datetime | None = None) -> list[ChannelHealth]:
     configured = set(configured_providers())
     rows = []
     for provider, label in Provider.choices:
-        row = stats.get(provider, {})
+        row: Any = stats.get(provider, {})  # a stats TypedDict, or nothing yet
         last = row.get("last")
         rows.append(
             ChannelHealth(

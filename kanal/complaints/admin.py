@@ -1,23 +1,19 @@
 from django.contrib import admin
 
+from kanal.core.admin import ActionAdmin
+
 from . import actions
 from .models import ResponseTemplate
 
 
 @admin.register(ResponseTemplate)
-class ResponseTemplateAdmin(admin.ModelAdmin):
+class ResponseTemplateAdmin(ActionAdmin):
     """Operators keep the reply templates; changes go through actions (audited)."""
 
     list_display = ["name", "category", "state", "updated_at"]
     list_filter = ["state", "category"]
     search_fields = ["name", "body"]
 
-    def save_model(self, request, obj, form, change):
-        actions.save_response_template(actor=request.user, template=obj)
-
-    def delete_model(self, request, obj):
-        actions.delete_response_template(actor=request.user, template=obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            actions.delete_response_template(actor=request.user, template=obj)
+    save_action = actions.save_response_template
+    delete_action = actions.delete_response_template
+    object_kwarg = "template"

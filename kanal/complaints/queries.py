@@ -176,10 +176,10 @@ def due_date_text(case: Complaint) -> str:
     if not (case.due_date and case.clock_started_on):
         return ""
     basis_state = {
-        "verify": "diterima",
-        "follow_up": "didisposisikan",
-        "review": "ditindaklanjuti",
-        "auto_close": "selesai",
+        "verify": State.RECEIVED,
+        "follow_up": State.DISPOSED,
+        "review": State.FOLLOWED_UP,
+        "auto_close": State.COMPLETED,
     }.get(case.due_basis, "")
     days = rules.clock_for(basis_state, deadlines()).working_days
     return describe_due_date(case.clock_started_on, days)
@@ -436,7 +436,14 @@ def possible_duplicates(case: Complaint, limit: int = 5) -> list[Complaint]:
 # --- the public ----------------------------------------------------------------------------
 
 PUBLIC_STATES = frozenset(
-    {"diverifikasi", "didisposisikan", "ditindaklanjuti", "selesai", "ditutup", "bukan_wewenang"}
+    {
+        State.VERIFIED,
+        State.DISPOSED,
+        State.FOLLOWED_UP,
+        State.COMPLETED,
+        State.CLOSED,
+        State.NOT_OUR_AUTHORITY,
+    }
 )
 
 
@@ -555,7 +562,7 @@ def nearby_reports(
         return []
     since = timezone.now() - timedelta(days=settings.KANAL_NEARBY_DAYS)
     qs = public_complaints().filter(
-        received_at__gte=since, state__in=PUBLIC_STATES - {"bukan_wewenang", "ditutup"}
+        received_at__gte=since, state__in=PUBLIC_STATES - {State.NOT_OUR_AUTHORITY, State.CLOSED}
     )
     if category_code:
         qs = qs.filter(Q(category__code=category_code) | Q(category__parent__code=category_code))

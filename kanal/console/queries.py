@@ -70,11 +70,11 @@ def search_people(user, text: str) -> list[PersonMatch]:
         for c in citizens
     ]
     for r in Reporter.objects.filter(condition).order_by("-created_at")[:SEARCH_LIMIT]:
-        variants = set(phone_variants(r.phone)) if r.phone else set()
-        if variants & seen_phones or (r.email and r.email.lower() in seen_emails):
+        phones = set(phone_variants(r.phone)) if r.phone else set()
+        if phones & seen_phones or (r.email and r.email.lower() in seen_emails):
             continue
         results.append(PersonMatch("reporter", r.pk, r.name, r.phone, r.email))
-        seen_phones |= variants
+        seen_phones |= phones
         if r.email:
             seen_emails.add(r.email.lower())
     return results

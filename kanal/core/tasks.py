@@ -21,8 +21,10 @@ def enqueue_on_commit(task_obj, *args, **kwargs) -> None:
     """Have a task run once the current transaction commits; never if it rolls back.
 
     ``task_obj`` is a Task or its dotted path ("kanal.complaints.tasks.send_notice"):
-    actions name their tasks by path, because tasks sit above actions in the layer
-    rule (a task calls an action; an action only asks for a task to run later).
+    actions name their own app's tasks by path, because tasks sit above actions in the
+    layer rule (a task calls an action; an action only asks for a task to run later).
+    Another app's task is imported, never named by path, so the import contracts see
+    the dependency (``kanal/core/tests/test_task_paths.py`` checks).
 
     With the database queue (the default) the task row is written in the caller's
     transaction: a transactional outbox. A worker sees it only once the transaction

@@ -2,23 +2,10 @@
 
 from django.contrib import admin
 
+from kanal.core.admin import ActionAdmin
+
 from . import actions
 from .models import ExemptedInformationItem, PublicDocument, PublicInformationItem
-
-
-class ActionAdmin(admin.ModelAdmin):
-    save_action = None
-    delete_action = None
-
-    def save_model(self, request, obj, form, change):
-        type(self).save_action(actor=request.user, item=obj)
-
-    def delete_model(self, request, obj):
-        type(self).delete_action(actor=request.user, item=obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 class PublicDocumentInline(admin.TabularInline):

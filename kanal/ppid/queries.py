@@ -43,19 +43,23 @@ def clock_mode() -> str:
 
 
 def reminder_lead_days() -> int:
+    """Working days before a deadline that a reminder is due (KANAL_PPID_REMINDER_WORKING_DAYS)."""
     return settings.KANAL_PPID_REMINDER_WORKING_DAYS
 
 
 def commission_name() -> str:
     # [GUESS] the city's disputes go to the provincial commission.
+    """The information commission that hears disputes (KANAL_PPID_COMMISSION)."""
     return settings.KANAL_PPID_COMMISSION
 
 
 def body_name() -> str:
+    """The public body's name on notices and registers (KANAL_PPID_BODY_NAME)."""
     return settings.KANAL_PPID_BODY_NAME
 
 
 def today() -> date:
+    """Today in the city's time zone: the day every PPID clock counts from."""
     return timezone.localdate()
 
 
@@ -63,10 +67,12 @@ def today() -> date:
 
 
 def is_ppid_staff(user) -> bool:
+    """Whether the user holds the PPID capability (officer or superior)."""
     return scope_for(user).has(Capability.PPID)
 
 
 def is_ppid_superior(user) -> bool:
+    """Whether the user is the PPID's superior, who answers objections."""
     return scope_for(user).has(Capability.PPID_SUPERIOR)
 
 
@@ -82,6 +88,9 @@ def access_request(user, request_id: int) -> InformationRequest:
 
 
 def access_objection(user, objection_id: int) -> Objection:
+    """The objection ``objection_id`` with its request, for PPID staff; PermissionDenied for
+    others, 404 if unknown.
+    """
     _require_ppid(user)
     return get_object_or_404(Objection.objects.select_related("request"), pk=objection_id)
 
@@ -121,6 +130,9 @@ def requests_for(user, *, state: str = "", search: str = "", overdue_only: bool 
 
 
 def objections_for(user, *, open_only: bool = False):
+    """Objections for PPID staff (PermissionDenied for others), by state then due date; only those
+    still filed with ``open_only``.
+    """
     _require_ppid(user)
     qs = Objection.objects.select_related("request")
     if open_only:
@@ -143,6 +155,7 @@ def overdue_summary(user) -> dict:
 
 
 def find_request(registration_number: str) -> InformationRequest | None:
+    """The request with this registration number (case and surrounding spaces ignored), or None."""
     return InformationRequest.objects.filter(
         registration_number__iexact=registration_number.strip()
     ).first()
@@ -168,6 +181,7 @@ def explain_request_due(req: InformationRequest) -> str:
 
 
 def explain_objection_due(obj: Objection) -> str:
+    """The objection's answer deadline in words (the law's working days from filing)."""
     return describe_due_date(obj.filed_on, rules.OBJECTION_ANSWER_WORKING_DAYS)
 
 
@@ -179,6 +193,9 @@ def objection_deadline_for(req: InformationRequest) -> date | None:
 
 
 def reminders_for(user, *, limit: int = 20):
+    """Up to ``limit`` reminders for PPID staff (PermissionDenied for others); those
+    meant for the superior are shown to the superior only.
+    """
     _require_ppid(user)
     qs = Reminder.objects.all()
     if not is_ppid_superior(user):
@@ -233,6 +250,9 @@ def dip_published_at(item: PublicInformationItem):
 
 
 def stale_berkala_items(on: date | None = None):
+    """Periodic (berkala) DIP items never published or older than six months on ``on``
+    (default today): UU 14/2008 Pasal 9(3).
+    """
     now = on or today()
     return [
         i

@@ -77,21 +77,27 @@ def access_subject_request(user, pk: int) -> SubjectRequest:
 
 
 def access_breach(user, pk: int) -> Breach:
+    """The breach record ``pk`` for privacy staff; PermissionDenied for others, 404 if unknown."""
     _require(user)
     return get_object_or_404(Breach, pk=pk)
 
 
 def subject_requests(user) -> QuerySet[SubjectRequest]:
+    """Every data-subject request with who recorded it, for privacy staff; PermissionDenied for
+    others.
+    """
     _require(user)
     return SubjectRequest.objects.select_related("recorded_by")
 
 
 def breaches(user) -> QuerySet[Breach]:
+    """Every breach record, for privacy staff; PermissionDenied for others."""
     _require(user)
     return Breach.objects.all()
 
 
 def anonymised_ids() -> QuerySet:
+    """A subquery of the ids of cases already anonymised."""
     return AnonymisedCase.objects.values("complaint_id")
 
 
@@ -126,6 +132,7 @@ def cases_with_attachments_due(now=None) -> QuerySet[Complaint]:
 
 
 def anonymised_conversation_ids() -> QuerySet:
+    """A subquery of the ids of conversations already anonymised."""
     return AnonymisedConversation.objects.values("conversation_id")
 
 
@@ -188,6 +195,7 @@ def events_due(now=None) -> QuerySet[InboundEvent]:
 
 
 def anonymised_request_ids() -> QuerySet:
+    """A subquery of the ids of information requests already anonymised."""
     return AnonymisedInformationRequest.objects.values("request_id")
 
 
@@ -229,10 +237,12 @@ def information_requests_due(now=None) -> QuerySet[InformationRequest]:
 
 
 def information_request_is_finished(req: InformationRequest) -> bool:
+    """Whether the request is answered with no objection or dispute still pending."""
     return _ppid_finished().filter(pk=req.pk).exists()
 
 
 def is_conversation_anonymised(conversation: Conversation) -> bool:
+    """Whether the conversation's personal data has been removed."""
     return AnonymisedConversation.objects.filter(conversation=conversation).exists()
 
 
@@ -293,6 +303,7 @@ def information_requests_of_subject(req: SubjectRequest) -> list[InformationRequ
 
 
 def is_anonymised(case: Complaint) -> bool:
+    """Whether the case's personal data has been removed."""
     return AnonymisedCase.objects.filter(complaint=case).exists()
 
 

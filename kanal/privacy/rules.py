@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kanal.complaints.rules import FINAL_STATES
+
 # A case whose handling is over: no further processing needs the reporter's identity.
-FINISHED_STATES = frozenset({"ditutup", "ditolak", "bukan_wewenang", "digabung"})
+FINISHED_STATES = FINAL_STATES
 
 # Retention periods, in days, each counted from the end of the work that needed the data
 # (settings in brackets). Two years covers the reporter's reopening, the inspectorate's

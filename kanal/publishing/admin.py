@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from kanal.core.admin import ReadOnlyAdmin
+
 from . import actions
 from .actions import partners
 from .models import CadencePlan, ChannelPost, ContentItem, FieldVisit, MediaPartner
@@ -32,19 +34,7 @@ class MediaPartnerAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Changes go through the publishing console (workflow and audit)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Read-only here: changes go through the publishing console (workflow and audit).
 @admin.register(ContentItem)
 class ContentItemAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "state", "scheduled_at", "published_at")

@@ -52,6 +52,9 @@ def access_item(user, item_id: int) -> ContentItem:
 
 
 def access_visit(user, visit_id: int) -> FieldVisit:
+    """The field visit ``visit_id`` for a publisher; PermissionDenied for anyone else, 404 if
+    unknown.
+    """
     if not can_publish(user):
         raise PermissionDenied
     return get_object_or_404(FieldVisit, pk=visit_id)
@@ -61,22 +64,27 @@ def access_visit(user, visit_id: int) -> FieldVisit:
 
 
 def published_items() -> QuerySet[ContentItem]:
+    """Every published content item (any kind), with its files prefetched."""
     return ContentItem.objects.filter(state=ContentState.PUBLISHED).prefetch_related("files")
 
 
 def news_items() -> QuerySet[ContentItem]:
+    """Published news, announcements and press releases, newest first."""
     return published_items().filter(kind__in=NEWS_KINDS).order_by("-published_at", "-id")
 
 
 def press_releases() -> QuerySet[ContentItem]:
+    """Published press releases, newest first."""
     return news_items().filter(kind=ContentKind.PRESS_RELEASE)
 
 
 def priority_programs() -> QuerySet[ContentItem]:
+    """Published priority programmes, by title."""
     return published_items().filter(kind=ContentKind.PRIORITY_PROGRAM).order_by("title")
 
 
 def public_item(slug: str, kinds=NEWS_KINDS) -> ContentItem:
+    """The published item with ``slug`` among ``kinds``; 404 when it is not published."""
     return get_object_or_404(published_items().filter(kind__in=kinds), slug=slug)
 
 
@@ -93,11 +101,13 @@ def public_base_url() -> str:
 
 
 def item_url(item: ContentItem) -> str:
+    """The item's absolute public URL (its programme or news page) under KANAL_PUBLIC_BASE_URL."""
     name = "publishing:program" if item.kind == ContentKind.PRIORITY_PROGRAM else "publishing:item"
     return public_base_url() + reverse(name, args=[item.slug])
 
 
 def image_urls(item: ContentItem) -> list[str]:
+    """Absolute public URLs of the item's image files, in file order (what cross-posts attach)."""
     return [
         public_base_url() + reverse("publishing:file", args=[f.pk])
         for f in item.files.all()
@@ -109,6 +119,7 @@ def image_urls(item: ContentItem) -> list[str]:
 
 
 def items_for_console(state: str | None = None) -> QuerySet[ContentItem]:
+    """Every item for the publishing console, last changed first; only ``state`` when given."""
     qs = ContentItem.objects.select_related("created_by").order_by("-updated_at")
     return qs.filter(state=state) if state else qs
 
@@ -120,6 +131,7 @@ def item_history(item: ContentItem) -> QuerySet[AuditEvent]:
 
 
 def caption(item: ContentItem) -> str:
+    """The item's social caption: title, summary and a link to its public page."""
     return rules.caption_for(item.title, item.summary, item_url(item))
 
 
@@ -134,6 +146,9 @@ def previews(item: ContentItem) -> list[rules.ChannelPreview]:
 
 
 def channel_configured(channel: str) -> bool:
+    """Whether ``channel`` can be posted to: the website always, a social channel when its
+    credentials are set.
+    """
     return {
         "website": True,
         "facebook": meta.facebook_configured(),
@@ -143,6 +158,7 @@ def channel_configured(channel: str) -> bool:
 
 
 def channel_status() -> dict[str, bool]:
+    """Configured or not, for each social channel (facebook, instagram, tiktok)."""
     return {ch: channel_configured(ch) for ch in ("facebook", "instagram", "tiktok")}
 
 
@@ -154,6 +170,9 @@ def posts_to_drive() -> QuerySet[ChannelPost]:
 
 
 def due_items(now=None) -> QuerySet[ContentItem]:
+    """Scheduled items whose time has come (``now``, default the current time): the publisher's
+    work.
+    """
     now = now or timezone.now()
     return ContentItem.objects.filter(state=ContentState.SCHEDULED, scheduled_at__lte=now)
 
@@ -177,6 +196,9 @@ def cadence_weeks(first: date, count: int = 4) -> list[rules.CadenceCell]:
 
 
 def week_items(first: date, count: int = 4) -> QuerySet[ContentItem]:
+    """Items published or scheduled in ``count`` weeks from the week of ``first`` (withdrawn left
+    out), in time order.
+    """
     start = rules.week_start(first)
     end = start + timedelta(weeks=count)
     return (
@@ -194,18 +216,24 @@ def week_items(first: date, count: int = 4) -> QuerySet[ContentItem]:
 
 
 def active_partners() -> QuerySet[MediaPartner]:
+    """Media partners who receive press releases."""
     return MediaPartner.objects.filter(is_active=True)
 
 
 def deliveries_for(item: ContentItem) -> QuerySet[PressDelivery]:
+    """The item's press-release deliveries, with their partners."""
     return item.deliveries.select_related("partner")
 
 
 def upcoming_visits() -> QuerySet[FieldVisit]:
+    """Field visits on the agenda, latest date first, with their kelurahan."""
     return FieldVisit.objects.select_related("kelurahan").order_by("-date")
 
 
 def talking_point_choices() -> QuerySet[ContentItem]:
+    """Announcements and priority programmes (not withdrawn) that a field visit may cite as talking
+    points.
+    """
     return ContentItem.objects.filter(
         kind__in=[ContentKind.ANNOUNCEMENT, ContentKind.PRIORITY_PROGRAM]
     ).exclude(state=ContentState.WITHDRAWN)

@@ -280,7 +280,6 @@ def install_model(*, actor, model, path: Path, report: dict) -> Path:
         "routing_model.installed",
         actor=actor,
         data={"path": str(path), **report},
-        actor_label="" if actor else "system",
     )
     transaction.on_commit(forget_model)
     return path

@@ -1,31 +1,14 @@
 from django.contrib import admin
 
+from kanal.core.admin import ActionAdmin, ReadOnlyAdmin
+
 from . import actions
 from .forms import AutoApplySettingForm, GazetteerEntryForm, RoutingKeywordForm
 from .models import AutoApplySetting, GazetteerEntry, RoutingDecision, RoutingKeyword
 
 
-class _ActionAdmin(admin.ModelAdmin):
-    """Saves and deletes go through the routing actions (audit, cache refresh)."""
-
-    save_action = None
-    delete_action = None
-    object_kwarg = ""
-
-    def save_model(self, request, obj, form, change):
-        # The form already ran the same checks the action runs.
-        type(self).save_action(actor=request.user, **{self.object_kwarg: obj})
-
-    def delete_model(self, request, obj):
-        type(self).delete_action(actor=request.user, **{self.object_kwarg: obj})
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-
 @admin.register(RoutingKeyword)
-class RoutingKeywordAdmin(_ActionAdmin):
+class RoutingKeywordAdmin(ActionAdmin):
     form = RoutingKeywordForm
     list_display = ["phrase", "unit", "flow", "weight", "is_active"]
     list_filter = ["is_active", "flow", "unit"]
@@ -37,7 +20,7 @@ class RoutingKeywordAdmin(_ActionAdmin):
 
 
 @admin.register(GazetteerEntry)
-class GazetteerEntryAdmin(_ActionAdmin):
+class GazetteerEntryAdmin(ActionAdmin):
     form = GazetteerEntryForm
     list_display = ["name", "kind", "kelurahan_code", "kecamatan_code", "unit_hint", "is_active"]
     list_filter = ["kind", "is_active", "needs_prefix", "case_sensitive"]
@@ -63,7 +46,7 @@ class AutoApplySettingAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingDecision)
-class RoutingDecisionAdmin(admin.ModelAdmin):
+class RoutingDecisionAdmin(ReadOnlyAdmin):
     """Read-only: decisions are recorded by the system and reverted from the case."""
 
     list_display = [
@@ -76,12 +59,3 @@ class RoutingDecisionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["field"]
     search_fields = ["case_id", "suggested_value"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,19 +1,12 @@
 from django.contrib import admin
 
+from kanal.core.admin import ReadOnlyAdmin
+
 from .models import Kecamatan, Kelurahan, Region
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(ReadOnlyAdmin):
     """Areas come from the region's reference files (load_reference_data); read-only here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)

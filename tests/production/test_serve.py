@@ -28,11 +28,14 @@ import httpx
 import psycopg
 import pytest
 
+from kanal.core.tests.mailservers import free_port
+
 pytestmark = pytest.mark.production
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT = 22260  # inside this project's port range for its helpers and CI
-REDIS_PORT = 22261
+# Free ports (within KANAL_TEST_PORT_RANGE when set): CI and helpers on one machine differ.
+PORT = free_port()
+REDIS_PORT = free_port()
 PG = os.environ.get("KANAL_E2E_PG", "postgres://postgres@127.0.0.1:5432")
 BASE = f"http://127.0.0.1:{PORT}"
 PROXY = {"X-Forwarded-Proto": "https"}  # what nginx adds in front of Kanal

@@ -1,6 +1,6 @@
 """A real Open311 client from PyPI (``georeport`` 0.3.1) against Kanal served by gunicorn.
 
-The server is a separate gunicorn process on this project's test port, in production
+The server is a separate gunicorn process on a free port, in production
 mode, on a copy of the test database (SQLite: an online backup of the in-memory test
 database; PostgreSQL: the test database itself, committed by a transactional test).
 georeport has no POST call, so the partner's POST is plain HTTP; every read goes through
@@ -26,7 +26,6 @@ from kanal.api import actions
 from kanal.api.queries import jurisdiction_id
 
 ROOT = Path(__file__).resolve().parents[3]
-PORT = 22102
 
 
 def _database_url(tmp_path: Path) -> str:
@@ -42,8 +41,8 @@ def _database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def served(tmp_path, transactional_db, reference_data, public_case):
-    """gunicorn serving Kanal on PORT with the test's data; yields the Open311 base URL."""
+def served(tmp_path, transactional_db, reference_data, public_case, port):
+    """gunicorn serving Kanal on a free port with the test's data; yields the Open311 base URL."""
     _partner, key = actions.issue_partner_key(actor=None, name="Aplikasi Warga (georeport)")
     env = {
         k: v
@@ -66,7 +65,7 @@ def served(tmp_path, transactional_db, reference_data, public_case):
             "gunicorn",
             "kanal.wsgi:application",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
             "1",
             "--threads",
@@ -84,12 +83,12 @@ def served(tmp_path, transactional_db, reference_data, public_case):
             if server.poll() is not None:
                 raise RuntimeError(server.stdout.read())
             with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
             if time.monotonic() > deadline:
                 raise TimeoutError("gunicorn did not start")
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{PORT}/open311/v2", key
+        yield f"http://127.0.0.1:{port}/open311/v2", key
     finally:
         server.terminate()
         server.wait(timeout=20)

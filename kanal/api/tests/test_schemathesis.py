@@ -13,6 +13,9 @@ from schemathesis.checks import CHECKS
 from kanal.api import actions
 from kanal.wsgi import application
 
+# Minutes on two cores: `make test-slow` (and .ci/run), not the inner loop of `make test`.
+pytestmark = pytest.mark.slow
+
 # Loaded at collection: generating the schema needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 # The coverage phase enumerates every boundary case of every field (thousands of calls);

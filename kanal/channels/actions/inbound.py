@@ -144,7 +144,6 @@ def retry_inbound_event(*, actor, event_id: int) -> InboundEvent:
         "channel.event_retried",
         actor=actor,
         obj=event,
-        actor_label="" if actor else "system",
         data={"provider": event.provider, "key": event.event_key},
     )
     enqueue_on_commit("kanal.channels.tasks.process_inbound_event", event.pk)
@@ -271,7 +270,7 @@ def _take_message(event: InboundEvent, item: rules.InboundItem, fetched) -> str:
         sent_at=sent_at,
         event=event,
     )
-    files = []
+    files: list[tuple[str, bytes]] = []
     for ref in item.media:
         got = fetched.get(ref.ref)
         if got is None:

@@ -12,12 +12,13 @@ from kanal.audit.models import AuditEvent
 from kanal.channels import queries, rules
 from kanal.channels.models import ChannelSettings, InboundEvent
 from kanal.core import secrets
+from kanal.core.tests.mailservers import free_port
 
 from .fakes.server import PHONE_NUMBER_ID, WHATSAPP_TOKEN
 
 pytestmark = pytest.mark.django_db
 PAGE = "/console/channels/{}/settings/"
-NOBODY_LISTENS = "http://127.0.0.1:21649"  # a port of ours with no server on it
+NOBODY_LISTENS = f"http://127.0.0.1:{free_port()}"  # handed to no server in this process
 
 
 @pytest.fixture
@@ -89,6 +90,8 @@ def _test(client, provider: str) -> tuple[str, str]:
         ),
         ({"KANAL_GRAPH_URL": NOBODY_LISTENS}, "error", f"could not reach {NOBODY_LISTENS}"),
     ],
+    # Named, not numbered by the port: parallel workers must collect the same test ids.
+    ids=["accepted", "expired-token", "unknown-phone", "unreachable"],
 )
 def test_the_connection_test_calls_graph_and_says_what_failed(
     admin_client, fake, values, level, words

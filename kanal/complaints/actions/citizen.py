@@ -95,7 +95,7 @@ def add_citizen_reply(*, case: Complaint, body: str, channel: str = "web") -> Ca
     message = CaseMessage.objects.create(complaint=case, kind=MessageKind.CITIZEN_REPLY, body=body)
     if case.state == State.COMPLETED:
         due, _basis, _n = rules.due_date_for(
-            working_calendar(), "ditindaklanjuti", timezone.localdate(), deadlines()
+            working_calendar(), State.FOLLOWED_UP, timezone.localdate(), deadlines()
         )
         case.due_date, case.due_basis = due, "review"
         case.clock_started_on = timezone.localdate()

@@ -17,7 +17,7 @@ from kanal.core.uploads import CleanFile, sanitise_upload
 from kanal.wilayah.queries import kelurahan_at
 
 from .. import rules
-from ..models import Attachment, Complaint, ContactPreference, Reporter
+from ..models import Attachment, Complaint, ContactPreference, Reporter, State
 from ..queries import deadlines, require
 from .citizen import store_followup_key
 from .common import case_link, notify_reporter, start_clock
@@ -135,7 +135,7 @@ def _register(
         received_at=received_at,
         intake_key=intake_key or None,
     )
-    start_clock(case, "diterima", timezone.localdate(received_at))
+    start_clock(case, State.RECEIVED, timezone.localdate(received_at))
     case.ceiling_date = rules.ceiling_date(timezone.localdate(received_at), deadlines())
     fields = {
         f.name: getattr(case, f.name)

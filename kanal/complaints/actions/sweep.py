@@ -96,7 +96,7 @@ def recompute_due_dates() -> int:
     ):
         with transaction.atomic():
             case = locked(case)
-            state = "ditindaklanjuti" if case.due_basis == "review" else case.state
+            state = State.FOLLOWED_UP if case.due_basis == "review" else case.state
             due, _basis, _n = rules.due_date_for(
                 calendar, state, case.clock_started_on, deadlines()
             )

@@ -197,12 +197,12 @@ class Inbox:
 
 
 @pytest.fixture
-def smtp(settings):
+def smtp(settings, port):
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=21825)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 21825, False
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
     try:
         yield inbox
     finally:

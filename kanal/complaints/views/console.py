@@ -24,7 +24,7 @@ from kanal.routing.queries import suggest, suggestion_rows
 from .. import actions, console_queries, queries, rules
 from ..actions.presence import mark_present
 from ..forms import InboxFilterForm, StaffEntryForm
-from ..models import Attachment, Kind, StaffNotification
+from ..models import Attachment, Kind, StaffNotification, State
 from .report import case_inputs
 
 INBOX_VIEWS = [
@@ -198,7 +198,7 @@ def case_page(request, number: str):
             "auto_decision": RoutingDecision.objects.filter(
                 case_id=case.pk, field="unit", reverted_at__isnull=True
             ).first()
-            if triage and case.state == "didisposisikan"
+            if triage and case.state == State.DISPOSED
             else None,
             "routing_rows": suggestion_rows(suggestion) if suggestion else [],
         },

@@ -34,7 +34,7 @@ def _bulk_step(action: str, request, case, post):
         return actions.verify_complaint(actor=request.user, case=case)
     if action == "dispose":
         unit = get_object_or_404(Unit, code=post.get("unit"), is_active=True)
-        if case.state in ("didisposisikan", "ditindaklanjuti"):
+        if case.state in (State.DISPOSED, State.FOLLOWED_UP):
             return actions.reroute_complaint(actor=request.user, case=case, unit=unit)
         return actions.dispose_complaint(actor=request.user, case=case, unit=unit)
     if action == "assign":

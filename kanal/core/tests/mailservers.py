@@ -14,7 +14,7 @@ Used by every app whose tests send or fetch mail (``pytest_plugins`` in the root
   ``KANAL_IMAP_*`` values for a server process or the console's channel page.
 
 Nothing is skipped: without Dovecot the IMAP tests fail and say how to install it.
-Ports: free ports, taken from ``KANAL_TEST_PORT_RANGE`` (``21600-21649``) when set, so
+Ports: free ports, taken from ``KANAL_TEST_PORT_RANGE`` (say ``23500-23599``) when set, so
 developers sharing a machine stay within their own range.
 """
 
@@ -41,21 +41,47 @@ INSTALL_HINT = (
 )
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1, within KANAL_TEST_PORT_RANGE when it is set."""
+_HANDED_OUT: set[int] = set()
+
+
+def _candidates() -> list[int]:
+    """Ports to try: 0 (the system picks) or this xdist worker's slice of the range."""
     span = os.environ.get("KANAL_TEST_PORT_RANGE", "")
-    candidates = [0]
-    if span:
-        low, high = (int(p) for p in span.split("-"))
-        candidates = list(range(low, high + 1))
-    for port in candidates:
+    if not span:
+        return [0] * 20  # the system's pick, again if it repeats one handed out before
+    low, high = (int(p) for p in span.split("-"))
+    ports = list(range(low, high + 1))
+    # Parallel workers (pytest-xdist: gw0, gw1, ...) take disjoint slices of the range,
+    # so two workers never probe the same port at the same moment.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if worker.startswith("gw") and count > 1:
+        ports = ports[int(worker[2:]) % count :: count]
+    return ports
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1, within KANAL_TEST_PORT_RANGE when it is set.
+
+    Never the same port twice in one process, so a port kept for "nobody listens here"
+    is not later handed to a server. Tests take their ports from here rather than
+    fixing numbers: parallel workers, helpers and CI runs on one machine do not collide.
+    """
+    span = os.environ.get("KANAL_TEST_PORT_RANGE", "")
+    for port in _candidates():
+        if port in _HANDED_OUT:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return probe.getsockname()[1]
-    raise RuntimeError(f"no free port in {span}")
+            found = probe.getsockname()[1]
+        if found in _HANDED_OUT:
+            continue
+        _HANDED_OUT.add(found)
+        return found
+    raise RuntimeError(f"no free port left in KANAL_TEST_PORT_RANGE={span}")
 
 
 def wait_for_port(port: int, seconds: float = 15) -> None:
@@ -277,3 +303,9 @@ class DovecotServer:
 def imap_server():
     with DovecotServer() as server:
         yield server
+
+
+@pytest.fixture
+def port() -> int:
+    """A free port on 127.0.0.1 for a server this test starts (see ``free_port``)."""
+    return free_port()

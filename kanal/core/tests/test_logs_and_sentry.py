@@ -14,8 +14,6 @@ from django.conf import settings
 
 from kanal.core.logs import JsonFormatter, RequestIdFilter, request_id
 
-SENTRY_PORT = 22240  # this worktree's range
-
 
 def test_json_lines_carry_the_request_id_extra_fields_and_the_traceback():
     record = logging.makeLogRecord(
@@ -80,8 +78,8 @@ sentry_sdk.flush(timeout=10)
 """
 
 
-def test_errors_reach_sentry_when_the_dsn_is_set(tmp_path):
-    server = HTTPServer(("127.0.0.1", SENTRY_PORT), _Ingest)
+def test_errors_reach_sentry_when_the_dsn_is_set(tmp_path, port):
+    server = HTTPServer(("127.0.0.1", port), _Ingest)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _Ingest.received = []
@@ -90,7 +88,7 @@ def test_errors_reach_sentry_when_the_dsn_is_set(tmp_path):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "kanal.settings",
             "KANAL_VAR_DIR": str(tmp_path),
-            "SENTRY_DSN": f"http://publickey@127.0.0.1:{SENTRY_PORT}/1",
+            "SENTRY_DSN": f"http://publickey@127.0.0.1:{port}/1",
             "KANAL_SENTRY_ENVIRONMENT": "ci",
         }
         out = subprocess.run(

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import httpx
 
+from kanal.core.tests.mailservers import free_port
+
 ROOT = Path(__file__).resolve().parents[3]
-SERVER_PORT = 22101
-CLOSED_PORT = 22199  # inside this worktree's range, never listened on
+CLOSED_PORT = free_port()  # handed to no server in this process, never listened on
 
 
 def _production_env(tmp_path: Path, database_url: str) -> dict:
@@ -52,9 +53,10 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) ->
 
 
 class Server:
-    """gunicorn serving kanal.wsgi on SERVER_PORT with the given environment."""
+    """gunicorn serving kanal.wsgi on a free port with the given environment."""
 
     def __init__(self, env: dict):
+        self.port = free_port()
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -62,7 +64,7 @@ class Server:
                 "gunicorn",
                 "kanal.wsgi:application",
                 "--bind",
-                f"127.0.0.1:{SERVER_PORT}",
+                f"127.0.0.1:{self.port}",
                 "--workers",
                 "1",
                 "--threads",
@@ -76,8 +78,8 @@ class Server:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        _wait_for_port(SERVER_PORT, self.process)
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{SERVER_PORT}", timeout=30)
+        _wait_for_port(self.port, self.process)
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
 
     def stop(self):
         self.http.close()

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from kanal.core.tasks import record_heartbeat
+from kanal.core.tests.mailservers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,9 @@ def test_readyz_is_503_when_the_database_and_the_cache_are_away(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kanal.settings",
-        "DATABASE_URL": "postgres://kanal@127.0.0.1:22298/kanal",  # nothing listens there
-        "REDIS_URL": "redis://127.0.0.1:22299/0",
+        # Ports handed to no server in this process: nothing listens there.
+        "DATABASE_URL": f"postgres://kanal@127.0.0.1:{free_port()}/kanal",
+        "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
         "KANAL_VAR_DIR": str(tmp_path),
     }
     out = subprocess.run(

@@ -12,8 +12,6 @@ from django.conf import settings
 
 from kanal.core.processes import StartFailed, Supervisor, parse_addr, port_answers, port_in_use
 
-PORT = 22210  # this worktree's range
-
 
 def _http_server(port: int, delay: float = 0.0) -> list[str]:
     code = (
@@ -30,48 +28,48 @@ def test_parse_addr_reads_host_and_port_and_refuses_nonsense():
         parse_addr("127.0.0.1:eighty")
 
 
-def test_a_taken_port_is_refused_before_anything_starts(tmp_path):
+def test_a_taken_port_is_refused_before_anything_starts(tmp_path, port):
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", PORT))
+        sock.bind(("127.0.0.1", port))
         sock.listen()
-        assert port_in_use("127.0.0.1", PORT)
-        supervisor = Supervisor({"web": _http_server(PORT)}, str(tmp_path), "127.0.0.1", PORT)
-        with pytest.raises(StartFailed, match=f"Port {PORT} on 127.0.0.1 is already in use"):
+        assert port_in_use("127.0.0.1", port)
+        supervisor = Supervisor({"web": _http_server(port)}, str(tmp_path), "127.0.0.1", port)
+        with pytest.raises(StartFailed, match=f"Port {port} on 127.0.0.1 is already in use"):
             supervisor.start()
         assert supervisor.procs == {}
-    assert not port_in_use("127.0.0.1", PORT)
+    assert not port_in_use("127.0.0.1", port)
 
 
-def test_ready_only_once_the_port_answers_and_one_exit_stops_all(tmp_path):
+def test_ready_only_once_the_port_answers_and_one_exit_stops_all(tmp_path, port):
     supervisor = Supervisor(
         {
-            "web": _http_server(PORT, delay=1.5),
+            "web": _http_server(port, delay=1.5),
             "worker": [sys.executable, "-c", "import time; time.sleep(3); raise SystemExit(3)"],
         },
         str(tmp_path),
         "127.0.0.1",
-        PORT,
+        port,
         grace=5,
     )
     started = time.monotonic()
     supervisor.start()
     supervisor.wait_until_ready(timeout=20)
     assert time.monotonic() - started >= 1.5
-    assert port_answers("127.0.0.1", PORT)
+    assert port_answers("127.0.0.1", port)
     assert supervisor.watch() == 1  # the worker's exit stopped the web server too
     assert all(p.poll() is not None for p in supervisor.procs.values())
-    assert not port_answers("127.0.0.1", PORT)
+    assert not port_answers("127.0.0.1", port)
 
 
-def test_a_process_dying_at_start_stops_the_others_and_says_which(tmp_path):
+def test_a_process_dying_at_start_stops_the_others_and_says_which(tmp_path, port):
     supervisor = Supervisor(
         {
-            "web": _http_server(PORT, delay=30),
+            "web": _http_server(port, delay=30),
             "scheduler": [sys.executable, "-c", "raise SystemExit(2)"],
         },
         str(tmp_path),
         "127.0.0.1",
-        PORT,
+        port,
         grace=5,
     )
     supervisor.start()
@@ -80,7 +78,7 @@ def test_a_process_dying_at_start_stops_the_others_and_says_which(tmp_path):
     assert supervisor.procs["web"].poll() is not None
 
 
-def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_path):
+def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_path, port):
     """The banner comes only when the port answers; Ctrl-C stops all three processes."""
     manage = str(settings.BASE_DIR / "manage.py")
     # The embedded default (SQLite under KANAL_VAR_DIR), as on a fresh machine: under
@@ -89,7 +87,7 @@ def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_p
     env["KANAL_VAR_DIR"] = str(tmp_path / "var")
     subprocess.run([sys.executable, manage, "migrate", "-v0"], env=env, check=True, cwd=tmp_path)
     proc = subprocess.Popen(
-        [sys.executable, manage, "run_kanal", "--addr", f"127.0.0.1:{PORT}"],
+        [sys.executable, manage, "run_kanal", "--addr", f"127.0.0.1:{port}"],
         cwd=tmp_path,  # not the project folder
         env=env,
         stdout=subprocess.PIPE,
@@ -99,7 +97,7 @@ def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_p
     try:
         for line in proc.stdout:
             if "Kanal is running at" in line:
-                assert port_answers("127.0.0.1", PORT), "banner printed before the port answered"
+                assert port_answers("127.0.0.1", port), "banner printed before the port answered"
                 break
         else:
             pytest.fail(f"no banner; exit code {proc.wait()}")
@@ -110,4 +108,4 @@ def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_p
             proc.kill()
     assert proc.returncode == 0, rest
     assert "Stopped web server, worker and scheduler." in rest
-    assert not port_answers("127.0.0.1", PORT)
+    assert not port_answers("127.0.0.1", port)

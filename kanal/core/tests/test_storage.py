@@ -15,8 +15,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 
-S3_PORT = 22230  # this worktree's range
-
 
 def test_local_storage_is_the_default_and_serves_public_documents(client, tmp_path):
     assert isinstance(default_storage, FileSystemStorage)
@@ -34,14 +32,14 @@ def test_local_storage_is_the_default_and_serves_public_documents(client, tmp_pa
 
 
 @pytest.fixture
-def s3_server():
+def s3_server(port):
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=S3_PORT, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     client = boto3.client(
         "s3",
-        endpoint_url=f"http://127.0.0.1:{S3_PORT}",
+        endpoint_url=f"http://127.0.0.1:{port}",
         aws_access_key_id="kanal-test",
         aws_secret_access_key="kanal-test-secret",
         region_name="us-east-1",
@@ -68,14 +66,14 @@ print(json.dumps({
 """
 
 
-def test_s3_storage_chosen_by_the_environment_is_shared(s3_server, tmp_path):
+def test_s3_storage_chosen_by_the_environment_is_shared(s3_server, tmp_path, port):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kanal.settings",
         "KANAL_VAR_DIR": str(tmp_path),
         "KANAL_MEDIA_STORAGE": "s3",
         "KANAL_S3_BUCKET": "kanal-media",
-        "KANAL_S3_ENDPOINT_URL": f"http://127.0.0.1:{S3_PORT}",
+        "KANAL_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
         "KANAL_S3_REGION": "us-east-1",
         "KANAL_S3_ACCESS_KEY_ID": "kanal-test",
         "KANAL_S3_SECRET_ACCESS_KEY": "kanal-test-secret",

@@ -14,7 +14,6 @@ from kanal.core.uploads import sanitise_upload
 
 from .. import queries, rules
 from ..models import ExemptedInformationItem, PublicDocument, PublicInformationItem, Reminder
-from .requests import _actor_kwargs
 
 
 @transaction.atomic
@@ -27,14 +26,14 @@ def save_public_information_item(*, actor, item: PublicInformationItem) -> Publi
         "dip_item.created" if created else "dip_item.changed",
         obj=item,
         data={"category": item.category, "published": item.is_published},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return item
 
 
 @transaction.atomic
 def delete_public_information_item(*, actor, item: PublicInformationItem) -> None:
-    audit.record("dip_item.deleted", obj=item, **_actor_kwargs(actor, "system"))
+    audit.record("dip_item.deleted", obj=item, actor=actor)
     item.delete()
 
 
@@ -49,7 +48,7 @@ def mark_information_published(
         "dip_item.published",
         obj=item,
         data={"published_on": item.last_published_on},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return item
 
@@ -70,7 +69,7 @@ def add_public_document(
         "dip_item.document_added",
         obj=item,
         data={"document": document.pk, "title": title},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return document
 
@@ -89,14 +88,14 @@ def save_exempted_item(*, actor, item: ExemptedInformationItem) -> ExemptedInfor
         "dik_item.created" if created else "dik_item.changed",
         obj=item,
         data={"ground": item.ground, "exempt_until": item.exempt_until},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return item
 
 
 @transaction.atomic
 def delete_exempted_item(*, actor, item: ExemptedInformationItem) -> None:
-    audit.record("dik_item.deleted", obj=item, **_actor_kwargs(actor, "system"))
+    audit.record("dik_item.deleted", obj=item, actor=actor)
     item.delete()
 
 

@@ -21,7 +21,7 @@ from ..models import (
     ObjectionDecision,
     ObjectionState,
 )
-from .requests import _actor_kwargs, next_number
+from .requests import next_number
 
 OBJECTION_PREFIX = "KEB"
 
@@ -84,7 +84,8 @@ def file_objection(
             "due_on": objection.due_on,
             "late": late,
         },
-        **_actor_kwargs(actor, "citizen"),
+        actor=actor,
+        actor_label=audit.unless_signed_in(actor, "citizen"),
     )
     return objection
 
@@ -174,7 +175,7 @@ def record_dispute(
         "dispute.filed" if created else "dispute.updated",
         obj=dispute,
         data={"objection": objection.registration_number, "outcome": outcome, "late": late},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return dispute
 
@@ -185,5 +186,5 @@ def record_objector_response(*, actor, objection: Objection, response: str) -> O
     obj = Objection.objects.select_for_update().get(pk=objection.pk)
     obj.requester_response = response.strip()
     obj.save(update_fields=["requester_response", "updated_at"])
-    audit.record("objection.response_recorded", obj=obj, **_actor_kwargs(actor, "system"))
+    audit.record("objection.response_recorded", obj=obj, actor=actor)
     return obj

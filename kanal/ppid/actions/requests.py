@@ -44,11 +44,6 @@ DETAIL_FIELDS = (
 )
 
 
-def _actor_kwargs(actor, fallback: str) -> dict:
-    has_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return {"actor": actor if has_user else None, "actor_label": "" if has_user else fallback}
-
-
 def next_number(register: str, prefix: str, year: int) -> str:
     """Allocate the next number of ``register`` for ``year`` under a row lock.
 
@@ -136,7 +131,8 @@ def submit_information_request(
             "attachments": [u.kind for u in uploads],
             "case_reference": case_reference,
         },
-        **_actor_kwargs(actor, "citizen"),
+        actor=actor,
+        actor_label=audit.unless_signed_in(actor, "citizen"),
     )
     return req
 
@@ -181,7 +177,7 @@ def add_request_attachment(*, actor, request: InformationRequest, upload: Upload
         "information_request.attachment_added",
         obj=request,
         data={"kind": upload.kind, "attachment": attachment.pk},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return attachment
 
@@ -220,7 +216,7 @@ def complete_information_request(
         "information_request.completed",
         obj=req,
         data={"completed_on": req.completed_on, "due_on": req.due_on},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return req
 
@@ -287,7 +283,7 @@ def extend_information_request(
         "information_request.extended",
         obj=req,
         data={"reason": req.extension_reason, "old_due_on": old_due, "due_on": req.due_on},
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return req
 
@@ -386,6 +382,6 @@ def issue_written_notice(
             "issued_on": issued_on,
             "late": issued_on > req.due_on,
         },
-        **_actor_kwargs(actor, "system"),
+        actor=actor,
     )
     return notice

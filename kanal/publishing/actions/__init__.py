@@ -189,7 +189,6 @@ def transition_item(actor, item: ContentItem, verb: str, *, now=None) -> Content
         actor=actor,
         obj=item,
         data={"from": before, "to": target},
-        actor_label="" if actor else "system",
     )
     if target == ContentState.PUBLISHED:
         start_crossposts(item)
