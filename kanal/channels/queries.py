@@ -120,7 +120,7 @@ def can_send(provider: str) -> bool:
     """Whether Kanal can send on ``provider`` (e-mail always can: Django's mail settings)."""
     if provider == "email":
         return True
-    names = rules.SEND_SETTINGS.get(provider)
+    names = rules.SEND_SETTINGS.get(provider) or ()
     return bool(names) and all(channel_setting(name, provider) for name in names)
 
 
