@@ -236,7 +236,7 @@ def test_without_email_the_notice_goes_to_the_phone(reference_data, officer):
     actions.issue_written_notice(actor=officer, request=req, outcome="not_documented")
     message = OutboxMessage.objects.get(kind="ppid_notice")
     assert message.plan == ["whatsapp_template", "sms", "email"]
-    assert message.phone == "081234567890" and not message.email
+    assert message.phone == "+6281234567890" and not message.email
 
 
 def answered_request(officer, issued_on=date(2026, 4, 1)):
