@@ -46,7 +46,7 @@ def test_inbox_fits_twelve_rows_and_moves_by_keyboard(
     operator.get_by_label("Mulai dari templat").select_option(
         label="Tanda terima (Bahasa Indonesia)"
     )
-    assert second in operator.get_by_label("Pesan").input_value()
+    assert second in operator.get_by_role("textbox", name="Pesan").input_value()
     operator.set_viewport_size({"width": 320, "height": 640})
     for path in ("/console/aduan/", f"/console/aduan/{second}/"):
         operator.goto(live_server.url + path)
