@@ -133,7 +133,9 @@ def test_a_notice_without_a_conversation_is_skipped_with_a_reason(reference_data
         channel="whatsapp",
         title="Lampu mati",
         description="Lampu mati",
-        reporter=ReporterDetails(name="Budi", phone="+6281234567811", contact_preference="whatsapp"),
+        reporter=ReporterDetails(
+            name="Budi", phone="+6281234567811", contact_preference="whatsapp"
+        ),
     )
     notice = case.outbox.get()
     assert outbox_tasks.deliver(notice.pk) == "unreachable"
