@@ -19,7 +19,8 @@ from kanal.accounts.queries import scope_for
 from kanal.accounts.rules import Capability
 from kanal.channels.models import Citizen, Contact, Message
 from kanal.complaints.models import Complaint, Reporter
-from kanal.complaints.queries import complaints_visible_to, phone_variants
+from kanal.complaints.queries import complaints_visible_to
+from kanal.core.phones import written_forms
 
 SEARCH_LIMIT = 30
 
@@ -51,7 +52,7 @@ def search_people(user, text: str) -> list[PersonMatch]:
         return []
     if "@" in text:
         condition = Q(email__iexact=text)
-    elif variants := phone_variants(text):
+    elif variants := written_forms(text):
         condition = Q(phone__in=variants)
     else:
         condition = Q(name__icontains=text)
@@ -70,7 +71,7 @@ def search_people(user, text: str) -> list[PersonMatch]:
         for c in citizens
     ]
     for r in Reporter.objects.filter(condition).order_by("-created_at")[:SEARCH_LIMIT]:
-        phones = set(phone_variants(r.phone)) if r.phone else set()
+        phones = set(written_forms(r.phone)) if r.phone else set()
         if phones & seen_phones or (r.email and r.email.lower() in seen_emails):
             continue
         results.append(PersonMatch("reporter", r.pk, r.name, r.phone, r.email))
@@ -94,7 +95,7 @@ class Person:
 
 def _contact_condition(phones: list[str], emails: list[str]) -> Q:
     condition = Q(pk__in=[])
-    variants = [v for p in phones for v in phone_variants(p)]
+    variants = [v for p in phones for v in written_forms(p)]
     if variants:
         condition |= Q(reporter__phone__in=variants)
     for email in emails:
@@ -136,7 +137,7 @@ def reporter_person(user, reporter_id: int) -> Person:
         .distinct()
         .order_by("-received_at")[:200]
     )
-    variants = [v for p in phones for v in phone_variants(p)]
+    variants = [v for p in phones for v in written_forms(p)]
     citizen = (
         Citizen.objects.filter(
             Q(phone__in=variants) | (Q(email__iexact=emails[0]) if emails else Q(pk__in=[]))
@@ -152,5 +153,5 @@ def contact_for_link(channel: str, external_id: str) -> Contact | None:
     external_id = external_id.strip()
     if not external_id:
         return None
-    candidates = [external_id, *phone_variants(external_id)]
+    candidates = [external_id, *written_forms(external_id)]
     return Contact.objects.filter(channel=channel, external_id__in=candidates).first()

@@ -12,6 +12,7 @@ import pytest
 
 from kanal.channels.models import Citizen, Conversation
 from kanal.complaints import queries as complaint_queries
+from kanal.complaints import rules as complaint_rules
 from kanal.complaints.actions import ReporterDetails
 from kanal.complaints.models import Complaint, Reporter
 from kanal.complaints.tests.factories import make_case
@@ -96,7 +97,7 @@ def test_the_console_finds_the_person_whatever_form_staff_type(sari, typed):
 
 @pytest.mark.parametrize("typed", TYPED)
 def test_my_reports_and_the_ppid_status_check_match_any_form(sari, typed):
-    contact = complaint_queries.rules.normalise_contact(typed)
+    contact = complaint_rules.normalise_contact(typed)
     assert set(complaint_queries.cases_for_contact(contact)) == {sari["wa"], sari["web"]}
     number = sari["ppid"].registration_number
     assert ppid_queries.lookup_request(number, typed) == sari["ppid"]

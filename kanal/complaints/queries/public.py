@@ -1,0 +1,216 @@
+"""Reads for the public and the citizen: published cases, the report form's choices,
+nearby reports, following and "my reports"."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kanal.accounts.queries import area_office_kinds, scope_for
+from kanal.core import phones
+from kanal.directory.queries import active_categories
+from kanal.wilayah.models import Kelurahan
+from kanal.wilayah.queries import kelurahan_names
+
+from .. import rules
+from ..models import CaseMessage, Complaint, MessageKind, State
+
+# --- the public ----------------------------------------------------------------------------
+
+PUBLIC_STATES = frozenset(
+    {
+        State.VERIFIED,
+        State.DISPOSED,
+        State.FOLLOWED_UP,
+        State.COMPLETED,
+        State.CLOSED,
+        State.NOT_OUR_AUTHORITY,
+    }
+)
+
+
+def public_complaints() -> QuerySet[Complaint]:
+    """Cases the public may see: made public by an operator, never confidential or oversight."""
+    return (
+        Complaint.objects.filter(is_confidential=False, is_oversight=False, state__in=PUBLIC_STATES)
+        .exclude(public_summary="")
+        .select_related("unit", "category", "kelurahan")
+    )
+
+
+def find_by_tracking_number(number: str) -> Complaint | None:
+    return (
+        Complaint.objects.filter(tracking_number=rules.normalise_tracking_number(number))
+        .select_related("unit", "reporter")
+        .first()
+    )
+
+
+# The public form builds both lists on every view and POST, a third of the request's
+# time; they change only with the reference data. Cached rows (labels are added per
+# request, in the visitor's language); saves and deletes forget them after commit
+# (ComplaintsConfig.ready), bulk loads within CHOICES_CACHE_SECONDS.
+CHOICES_CACHE_KEY = "complaints:form-choice-rows"
+CHOICES_CACHE_SECONDS = 300
+
+
+def form_choice_rows() -> dict:
+    """Kelurahan, sub-categories and childless top categories for the public form.
+
+    ``version`` changes whenever the lists are read anew from the database: whatever
+    is built from them (the blank form's HTML, views/report_page.py) is rebuilt then.
+    """
+    rows = cache.get(CHOICES_CACHE_KEY)
+    if rows is None:
+        rows = {
+            "kelurahan": kelurahan_names(),
+            "category": list(
+                active_categories()
+                .filter(parent__isnull=False)
+                .order_by("parent__position", "position")
+                .values_list("code", "name", "parent__name")
+            ),
+            "top_only": list(
+                active_categories()
+                .filter(parent__isnull=True, children__isnull=True)
+                .values_list("code", "name")
+            ),
+            "version": secrets.token_hex(8),
+        }
+        cache.set(CHOICES_CACHE_KEY, rows, CHOICES_CACHE_SECONDS)
+    return rows
+
+
+def forget_form_choice_rows(**_signal_kwargs) -> None:
+    """Drop the cached lists once the current transaction commits (a signal receiver)."""
+    transaction.on_commit(lambda: cache.delete(CHOICES_CACHE_KEY))
+
+
+def default_staff_channel(user, *, on_field_visit: bool = False) -> str:
+    """The channel preset when ``user`` records a case by hand (see rules.default_staff_channel)."""
+    scope = scope_for(user)
+    return rules.default_staff_channel(
+        scope.roles, area_office_kinds(user), on_field_visit=on_field_visit
+    )
+
+
+# --- the citizen's side --------------------------------------------------------------------
+
+
+def public_updates(case: Complaint) -> QuerySet[CaseMessage]:
+    """Replies an operator approved for the public case page (never notes or own words)."""
+    return case.messages.filter(kind=MessageKind.PUBLIC_REPLY, is_public=True)
+
+
+def public_photos(case: Complaint):
+    """Images an operator approved for the public (faces and plates are their call)."""
+    return case.attachments.filter(is_public=True, content_type__startswith="image/")
+
+
+def public_photo(case: Complaint, attachment_id: int):
+    """One approved image of a public case, or Http404."""
+    photo = public_photos(case).filter(pk=attachment_id).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def supporters_count(case: Complaint) -> int:
+    """People who said "this is my problem too" (they count even if they stopped following)."""
+    return case.followers.filter(is_supporter=True).count()
+
+
+def followers_to_notify(case: Complaint):
+    """Followers who asked for messages and have not unsubscribed."""
+    return case.followers.filter(unsubscribed_at__isnull=True).exclude(via="none")
+
+
+def nearby_reports(
+    *,
+    lat: float | None = None,
+    lng: float | None = None,
+    kelurahan_code: str = "",
+    category_code: str = "",
+    limit: int = 5,
+) -> list[Complaint]:
+    """Public, recent reports of the same topic near the point or in the same kelurahan.
+
+    Only cases an operator made public are offered (nothing private leaks to a stranger),
+    received in the last KANAL_NEARBY_DAYS, still open or answered. Within
+    KANAL_NEARBY_METRES of the point, or in the kelurahan; nearest (then newest) first.
+    Each case carries ``distance`` in metres (None without a point).
+    """
+    if lat is None and not kelurahan_code:
+        return []
+    since = timezone.now() - timedelta(days=settings.KANAL_NEARBY_DAYS)
+    qs = public_complaints().filter(
+        received_at__gte=since, state__in=PUBLIC_STATES - {State.NOT_OUR_AUTHORITY, State.CLOSED}
+    )
+    if category_code:
+        qs = qs.filter(Q(category__code=category_code) | Q(category__parent__code=category_code))
+    where = Q(kelurahan__code=kelurahan_code) if kelurahan_code else Q(pk__in=[])
+    if lat is not None and lng is not None:
+        # A box of the radius first (one degree of latitude is about 111 km), then the
+        # exact distance below.
+        d = settings.KANAL_NEARBY_METRES / 111_000
+        where |= Q(lat__range=(lat - d, lat + d), lng__range=(lng - d * 1.01, lng + d * 1.01))
+    found = []
+    for case in qs.filter(where).select_related("kelurahan").order_by("-received_at")[:50]:
+        case.distance = None
+        if lat is not None and lng is not None and case.lat is not None:
+            case.distance = rules.distance_metres(lat, lng, case.lat, case.lng)
+            if case.distance > settings.KANAL_NEARBY_METRES and (
+                not case.kelurahan or case.kelurahan.code != kelurahan_code
+            ):
+                continue
+        found.append(case)
+    found.sort(key=lambda c: (c.distance is None, c.distance or 0))
+    return found[:limit]
+
+
+def reporters_with_contact(contact: str):
+    """Reporter rows whose phone or e-mail is ``contact`` (normalised), from any channel.
+
+    Phones are stored in E.164 (kanal.core.phones), so a phone is an exact, indexed match.
+    """
+    from ..models import Reporter
+
+    if "@" in contact:
+        return Reporter.objects.filter(email__iexact=contact)
+    return Reporter.objects.filter(phone=phones.e164_or_blank(contact) or contact)
+
+
+def cases_for_contact(contact: str) -> QuerySet[Complaint]:
+    """Every case reported with this phone or e-mail, from every channel, newest first."""
+    return (
+        Complaint.objects.filter(reporter__in=reporters_with_contact(contact))
+        .select_related("unit", "category")
+        .order_by("-received_at")
+    )
+
+
+def map_areas_geojson() -> dict:
+    """The kelurahan boundaries as one GeoJSON FeatureCollection (cached for an hour)."""
+    data = cache.get("complaints:map_areas")
+    if data is None:
+        rows = (
+            Kelurahan.objects.exclude(boundary=None)
+            .order_by("code")
+            .values_list("code", "name", "boundary")
+        )
+        data = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"code": c, "name": n}, "geometry": b}
+                for c, n, b in rows
+            ],
+        }
+        cache.set("complaints:map_areas", data, 3600)
+    return data
