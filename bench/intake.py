@@ -34,7 +34,8 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import Stack, cpu_by_group, run_load, table
+from bench.harness import Stack, run_load, table
+from bench.procstats import cpu_by_group
 
 TARGET_RATE = 200.0
 TARGET_P99_MS = 250.0

@@ -46,15 +46,13 @@ from bench.harness import (
     ROOT,
     LoadResult,
     Stack,
-    cpu_by_group,
     free_port,
-    memory_by_process,
-    memory_table,
     percentile,
     pg_admin,
     run_load,
     table,
 )
+from bench.procstats import cpu_by_group, memory_by_process, memory_table
 
 PEER_DIR = ROOT / "bench" / ".peer"
 PEER_VENV = PEER_DIR / "venv"

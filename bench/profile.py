@@ -35,7 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import intake
-from bench.harness import ROOT, Stack, cpu_by_group, table
+from bench.harness import ROOT, Stack, table
+from bench.procstats import cpu_by_group
 
 PY_SPY = ROOT / ".venv" / "bin" / "py-spy"
 # (layer, substrings of a frame "function (file:line)"), innermost match wins.
