@@ -97,8 +97,9 @@ class DeliveryLine:
     """One message to the citizen as staff read it on the case page."""
 
     message: OutboxMessage
-    reached: bool
-    outcome: str  # a sentence: how it reached them, or that it did not
+    sent: bool  # a provider (or the mail server) accepted it
+    confirmed: bool  # ... and reported it delivered or read
+    outcome: str  # a sentence: how it was sent and whether it arrived, or that it was not
     attempts: list[AttemptLine]
 
 
@@ -139,15 +140,22 @@ def delivery_lines(messages, *, show_addresses: bool) -> list[DeliveryLine]:
             )
             if attempt.state == "sent" and attempt.provider_status != "failed":
                 reached_by = attempt
-        if reached_by is not None:
+        # "Reached" only on the provider's delivery report: a mail server or Graph accepting
+        # a message is not the person having it.
+        confirmed = reached_by is not None and reached_by.provider_status in ("delivered", "read")
+        if confirmed:
             outcome = _("Reached the person by %(route)s.") % {
+                "route": rules.route_name(reached_by.route)
+            }
+        elif reached_by is not None:
+            outcome = _("Sent by %(route)s; no delivery report yet.") % {
                 "route": rules.route_name(reached_by.route)
             }
         elif message.status == "unreachable":
             outcome = _("Did not reach the person: every way to contact them failed.")
         else:
             outcome = _("Still being sent.")
-        lines.append(DeliveryLine(message, reached_by is not None, outcome, attempts))
+        lines.append(DeliveryLine(message, reached_by is not None, confirmed, outcome, attempts))
     return lines
 
 

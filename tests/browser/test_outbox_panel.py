@@ -78,10 +78,13 @@ def test_the_case_page_says_how_the_receipt_reached_the_reporter(
     assert panel.is_visible()
     text = panel.inner_text()
     if graph_refuses:
-        assert "Sampai ke penerima melalui Email." in text
+        assert "Dikirim lewat Email; belum ada laporan bahwa pesan sudah sampai." in text
         assert "Penyedia layanan menolak pesan ini." in text and "131026" in text
     else:
-        assert "Sampai ke penerima melalui Pesan templat WhatsApp." in text
+        assert (
+            "Dikirim lewat Pesan templat WhatsApp; belum ada laporan bahwa pesan sudah sampai."
+            in text
+        )
         assert "belum pernah menulis kepada kami di saluran ini" in text
     assert axe_check(operator) == []
     operator.set_viewport_size({"width": 320, "height": 800})

@@ -111,7 +111,9 @@ def test_the_web_reporter_who_chose_whatsapp_gets_the_receipt_as_a_template(
     assert smtp.envelopes == []  # reached on WhatsApp: no e-mail as well
 
     panel = kanal.shell(PANEL)
-    assert "Sampai ke penerima melalui Pesan templat WhatsApp." in panel
+    assert (
+        "Dikirim lewat Pesan templat WhatsApp; belum ada laporan bahwa pesan sudah sampai." in panel
+    )
     assert kanal.rows("SELECT route, state FROM outbox_deliveryattempt ORDER BY id") == [
         ("whatsapp", "skipped"),
         ("whatsapp_template", "sent"),
@@ -138,5 +140,5 @@ def test_with_whatsapp_failing_the_receipt_arrives_by_email_at_the_smtp_server(
     assert number in mail.get_payload(decode=True).decode(mail.get_content_charset() or "utf-8")
 
     panel = kanal.shell(PANEL)
-    assert "Sampai ke penerima melalui Email." in panel
+    assert "Dikirim lewat Email; belum ada laporan bahwa pesan sudah sampai." in panel
     assert "Penyedia layanan menolak pesan ini." in panel and "131026" in panel

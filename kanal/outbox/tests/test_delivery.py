@@ -103,9 +103,16 @@ def test_a_web_reporter_who_chose_whatsapp_receives_the_receipt_as_a_template(
     ]
     page = case_page(client, login_verified, operator, case)
     assert "Pesan ke pelapor" in page
-    assert "Sampai ke penerima melalui Pesan templat WhatsApp." in page
+    # Graph accepted it; only its delivery report lets the panel say it reached the person.
+    assert (
+        "Dikirim lewat Pesan templat WhatsApp; belum ada laporan bahwa pesan sudah sampai." in page
+    )
+    assert "Sampai ke penerima" not in page
     assert "belum pernah menulis kepada kami di saluran ini" in page  # why not a free text
     assert "Sebuah pesan dikirim melalui Pesan templat WhatsApp." in page  # the history
+    receipt.attempts.filter(route="whatsapp_template").update(provider_status="delivered")
+    page = case_page(client, login_verified, operator, case)
+    assert "Sampai ke penerima melalui Pesan templat WhatsApp." in page
 
 
 def test_with_whatsapp_refusing_the_receipt_arrives_by_email_at_a_real_smtp_server(
@@ -128,7 +135,7 @@ def test_with_whatsapp_refusing_the_receipt_arrives_by_email_at_a_real_smtp_serv
     assert "131026" in failed.detail
 
     page = case_page(client, login_verified, operator, case)
-    assert "Sampai ke penerima melalui Email." in page
+    assert "Dikirim lewat Email; belum ada laporan bahwa pesan sudah sampai." in page
     assert "Penyedia layanan menolak pesan ini." in page
     assert "131026" in page  # the provider's own words, for whoever asks Meta
 
