@@ -233,7 +233,7 @@ class Stack:
     def start_scheduler(
         self, name: str = "scheduler", prefix: tuple[str, ...] = ()
     ) -> subprocess.Popen:
-        return self._spawn(name, [*prefix, PYTHON, "manage.py", "run_scheduler", "--interval", "1"])
+        return self._spawn(name, [*prefix, PYTHON, "manage.py", "run_scheduler"])
 
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
         proc = self.procs.pop(name, None)

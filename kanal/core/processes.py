@@ -15,6 +15,9 @@ Used by `manage.py run_kanal` (development: runserver, one worker, the scheduler
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
 import signal
 import socket
 import subprocess
@@ -133,3 +136,33 @@ class Supervisor:
                 print(f"{name} did not stop in {self.grace:.0f} s; killing it.", flush=True)
                 proc.kill()
                 proc.wait()
+
+
+class StopSignal:
+    """SIGTERM/SIGINT as a flag that also ends a sleep at once (scheduler, task worker).
+
+    ``threading.Event.wait`` is not woken by a signal on Linux and ``time.sleep`` is
+    resumed after the handler; a ``select`` on a pipe the handler writes to returns as
+    soon as the signal arrives, however long the sleep was meant to be.
+    """
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def install(self) -> StopSignal:
+        signal.signal(signal.SIGTERM, self._handle)
+        signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.stopped = True
+        with contextlib.suppress(BlockingIOError):
+            os.write(self._write, b"x")
+
+    def sleep(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; True if a stop signal came (before or during)."""
+        if not self.stopped and seconds > 0:
+            select.select([self._read], [], [], seconds)
+        return self.stopped

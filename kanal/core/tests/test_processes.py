@@ -109,3 +109,25 @@ def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_p
     assert proc.returncode == 0, rest
     assert "Stopped web server, worker and scheduler." in rest
     assert not port_answers("127.0.0.1", port)
+
+
+def test_a_stop_signal_ends_a_long_sleep_at_once():
+    import os
+    import signal
+    import threading
+    import time
+
+    from kanal.core.processes import StopSignal
+
+    saved = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        stop = StopSignal().install()
+        assert stop.sleep(0.01) is False  # no signal: the whole sleep, then "go on"
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        started = time.monotonic()
+        assert stop.sleep(30) is True
+        assert time.monotonic() - started < 5
+        assert stop.sleep(30) is True  # stopped stays stopped, no second wait
+    finally:
+        signal.signal(signal.SIGTERM, saved[0])
+        signal.signal(signal.SIGINT, saved[1])

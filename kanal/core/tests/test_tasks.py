@@ -67,6 +67,33 @@ def test_scheduler_enqueues_a_due_job_once_per_interval():
 
 
 @pytest.mark.django_db
+def test_the_scheduler_sleeps_until_the_earliest_job_falls_due():
+    from kanal.core.management.commands.run_scheduler import seconds_to_sleep
+
+    saved = dict(schedule._registry)
+    schedule._registry.clear()
+    try:
+        now = timezone.now()
+        assert schedule.next_due_at(now) is None
+        schedule.register("test.slow", record_heartbeat, timedelta(minutes=5), "slow")
+        schedule.register("test.fast", record_heartbeat, timedelta(seconds=10), "fast")
+        assert schedule.next_due_at(now) == now  # never run: due at once
+        assert set(schedule.enqueue_due_jobs(now)) == {"test.slow", "test.fast"}
+        assert schedule.next_due_at(now + timedelta(seconds=3)) == now + timedelta(seconds=10)
+        assert schedule.enqueue_due_jobs(now + timedelta(seconds=9)) == []
+        assert schedule.enqueue_due_jobs(now + timedelta(seconds=10)) == ["test.fast"]
+        assert schedule.next_due_at(now + timedelta(seconds=11)) == now + timedelta(seconds=20)
+        later = now + timedelta(seconds=11)
+        assert seconds_to_sleep(schedule.next_due_at(later), later, 60) == 9
+        assert seconds_to_sleep(schedule.next_due_at(later), later, 5) == 5
+        assert seconds_to_sleep(now - timedelta(seconds=1), now, 60) == 0
+        assert seconds_to_sleep(None, now, 60) == 60
+    finally:
+        schedule._registry.clear()
+        schedule._registry.update(saved)
+
+
+@pytest.mark.django_db
 def test_finished_task_rows_are_pruned_after_their_keeping_period():
     from django_tasks.base import TaskResultStatus
 
