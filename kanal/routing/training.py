@@ -17,7 +17,7 @@ REGISTRY = Path("..") / "regions" / "bandar-lampung" / "units.csv"
 
 # The labelled files in data/routing/ the shipped model is trained on, and the files
 # kept apart for evaluation only (see data/routing/README.md for their provenance).
-TRAINING_FILES = ("dev.jsonl", "train-i20.jsonl", "train-r20.jsonl")
+TRAINING_FILES = ("dev.jsonl", "train-i20.jsonl", "train-r20.jsonl", "train-r20b.jsonl")
 HELDOUT_FILES = ("heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl", "heldout-4.jsonl")
 
 
