@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from kanal import audit
 from kanal.complaints.actions import ReporterDetails, add_citizen_reply, submit_complaint
 from kanal.complaints.models import Complaint
+from kanal.directory.models import Category
+from kanal.wilayah.models import Kelurahan
 
 from . import rules
 from .models import ApiToken, IdempotencyKey, PartnerKey, PartnerRequest, PartnerUpdate
@@ -75,10 +77,10 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
 class ServiceRequestInput:
     """A POSTed Open311 request, already checked by rules (location, attributes, length)."""
 
-    category: object
+    category: Category
     description: str
     location: rules.Location
-    kelurahan: object = None
+    kelurahan: Kelurahan | None = None
     attributes: dict | None = None
     first_name: str = ""
     last_name: str = ""

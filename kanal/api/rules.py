@@ -60,9 +60,10 @@ def parse_w3c(text: str, tz: tzinfo, *, end: bool = False) -> datetime:
         if day is not None:
             moment = datetime.combine(day, time.max if end else time.min)
         else:
-            moment = parse_datetime(text)
-            if moment is None:
+            parsed = parse_datetime(text)
+            if parsed is None:
                 raise ValueError
+            moment = parsed
     except ValueError:
         raise Open311Error(400, f"not a W3C date-time: {text[:40]}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
@@ -235,7 +236,7 @@ class Near:
     def contains(self, lat: float | None, lng: float | None) -> bool:
         """Whether the point, as the public sees it (rounded), lies within the radius."""
         lat, lng = public_point(lat, lng)
-        if lat is None:
+        if lat is None or lng is None:
             return False
         return distance_m(self.lat, self.lng, lat, lng) <= self.radius_m
 
@@ -251,6 +252,7 @@ def parse_near(lat_text: str, lng_text: str, radius_text: str) -> Near | None:
             raise Open311Error(400, "radius needs lat and long")
         return None
     location = parse_location({"lat": lat_text, "long": lng_text})
+    assert location.lat is not None and location.lng is not None  # both text given, parsed
     try:
         radius = float(radius_text) if radius_text else float(DEFAULT_RADIUS_M)
     except ValueError:
@@ -263,7 +265,7 @@ def parse_near(lat_text: str, lng_text: str, radius_text: str) -> Near | None:
 def api_language(locale: str, accept_language: str, available: set[str], default: str) -> str:
     """The language of an API answer: the ``locale`` parameter (``en``, ``en_US``,
     ``id-ID``), else the first supported Accept-Language entry, else ``default``."""
-    weighted = []
+    weighted: list[tuple[float, int, str]] = []
     for part in accept_language.split(","):
         tag, _, params = part.strip().partition(";")
         quality = 1.0

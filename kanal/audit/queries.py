@@ -63,7 +63,8 @@ def verify_chain(max_problems: int = 20, now=None) -> ChainReport:
             )
         if hash_of(event) != event.hash:
             problems.append(f"event {event.pk}: content does not match its hash (changed)")
-        previous_hash, previous_id, previous_seq = event.hash, event.pk, event.seq
+        # seq is never None here: only sealed events are read.
+        previous_hash, previous_id, previous_seq = event.hash, event.pk, event.seq or 0
         if len(problems) >= max_problems:
             break
     head = AuditChainHead.objects.filter(pk=1).first()

@@ -185,6 +185,10 @@ class Complaint(TimeStampedModel):
     # A fully anonymous reporter's private follow-up key (only its hash is kept).
     followup_key_hash = models.CharField(max_length=128, blank=True)
 
+    # Set by queries.public.nearby_complaints on the rows it returns (metres from the
+    # point asked about; None without coordinates); not a column.
+    distance: float | None
+
     class Meta:
         ordering = ["due_date", "received_at"]
         indexes = [

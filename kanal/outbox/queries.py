@@ -31,9 +31,9 @@ class RouteCheck:
 
 
 def _conversation(message: OutboxMessage, channel: str) -> Conversation | None:
-    if message.conversation_id and message.conversation.channel == channel:
+    if message.conversation is not None and message.conversation.channel == channel:
         return message.conversation
-    if message.complaint_id:
+    if message.complaint is not None:
         found = channels.conversation_for_case(message.complaint, channel)
         if found is not None:
             return found
@@ -51,11 +51,11 @@ def check_route(message: OutboxMessage, route: str, now: datetime | None = None)
     if route == "email":
         return RouteCheck(address=message.email) if message.email else RouteCheck(reason="no_email")
     if route in ("whatsapp_template", "sms"):
-        provider = "whatsapp" if route == "whatsapp_template" else "sms"
+        phone_provider = "whatsapp" if route == "whatsapp_template" else "sms"
         phone = phones.e164_or_blank(message.phone)
         if not phone:
             return RouteCheck(reason="no_phone")
-        if not channels.can_send(provider):
+        if not channels.can_send(phone_provider):
             return RouteCheck(address=phone, reason="not_configured")
         if route == "whatsapp_template" and not channels.has_whatsapp_template():
             return RouteCheck(address=phone, reason="no_template")
@@ -143,7 +143,7 @@ def delivery_lines(messages, *, show_addresses: bool) -> list[DeliveryLine]:
         # "Reached" only on the provider's delivery report: a mail server or Graph accepting
         # a message is not the person having it.
         confirmed = reached_by is not None and reached_by.provider_status in ("delivered", "read")
-        if confirmed:
+        if reached_by is not None and confirmed:
             outcome = _("Reached the person by %(route)s.") % {
                 "route": rules.route_name(reached_by.route)
             }

@@ -345,6 +345,9 @@ class ExemptedInformationItem(TimeStampedModel):
     decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
     expiry_alerted_on = models.DateField(null=True, blank=True)
 
+    # Set by queries.exempted_items on the rows it returns; not a column.
+    ended: bool
+
     class Meta:
         ordering = ["exempt_until", "title"]
         verbose_name = _("exempted information (DIK)")

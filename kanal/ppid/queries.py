@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -33,6 +34,9 @@ from .models import (
     RequestAttachment,
     RequestState,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- settings (read here so that the code works before the lead adds them) -------------
 
@@ -212,7 +216,7 @@ class DipEntry:
     stale: bool  # berkala and older than six months (UU 9(3))
 
 
-def published_dip() -> list[tuple[str, str, list[DipEntry]]]:
+def published_dip() -> list[tuple[str, StrOrPromise, list[DipEntry]]]:
     """The published DIP grouped by category: (value, label, entries)."""
     now = today()
     items = (
@@ -220,7 +224,7 @@ def published_dip() -> list[tuple[str, str, list[DipEntry]]]:
         .select_related("unit")
         .prefetch_related("documents")
     )
-    groups = []
+    groups: list[tuple[str, StrOrPromise, list[DipEntry]]] = []
     for value, label in InformationCategory.choices:
         entries = [
             DipEntry(
@@ -291,14 +295,14 @@ def annual_report(year: int) -> rules.AnnualFigures:
     facts = []
     for r in requests:
         notice = getattr(r, "notice", None)
-        answered = notice is not None and r.answered_on is not None
+        answered_on = r.answered_on if notice is not None else None
         facts.append(
             rules.RequestFacts(
                 received_on=r.received_on,
                 outcome=notice.outcome if notice else "",
                 answered_on=r.answered_on,
-                working_days_to_answer=cal.working_days_between(r.clock_start, r.answered_on)
-                if answered
+                working_days_to_answer=cal.working_days_between(r.clock_start, answered_on)
+                if answered_on is not None
                 else None,
                 exemption_ground=notice.exemption_ground if notice else "",
                 allowed_working_days=rules.NOTICE_WORKING_DAYS

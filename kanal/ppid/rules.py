@@ -220,8 +220,10 @@ def annual_figures(
     days, 17 after an extension).
     """
     answered = [r for r in requests if r.outcome]
-    timed = [r for r in answered if r.working_days_to_answer is not None]
-    times = [r.working_days_to_answer for r in timed]
+    timed = [
+        (r, r.working_days_to_answer) for r in answered if r.working_days_to_answer is not None
+    ]
+    times = [days for _r, days in timed]
     return AnnualFigures(
         year=year,
         requests_received=len(requests),
@@ -233,7 +235,7 @@ def annual_figures(
         ),
         average_working_days=round(sum(times) / len(times), 1) if times else None,
         max_working_days=max(times) if times else None,
-        answered_late=sum(1 for r in timed if r.working_days_to_answer > r.allowed_working_days),
+        answered_late=sum(1 for r, days in timed if days > r.allowed_working_days),
         objections=len(objections),
         objections_by_ground=_count(o.ground for o in objections),
         objections_by_decision=_count(o.decision or "pending" for o in objections),

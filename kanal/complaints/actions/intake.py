@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -87,7 +88,7 @@ def _register(
     is_anonymous: bool = False,
     entered_by=None,
     channel_reference: str = "",
-    files: list[tuple[str, bytes]] = (),
+    files: Sequence[tuple[str, bytes]] = (),
     received_at=None,
     intake_key: str | None = None,
 ) -> Complaint:

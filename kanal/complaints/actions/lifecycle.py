@@ -110,6 +110,8 @@ def follow_up_complaint(*, actor, case: Complaint, body: str) -> FollowUp:
     """The unit's answer (tindak lanjut); the operator's quality check clock starts."""
     case = locked(case)
     require(actor, "handle", case)
+    if case.unit is None:  # a follow-up is the unit's; a disposed case always has one
+        raise TransitionRefused(f"{Action.FOLLOW_UP} is not allowed without a unit")
     follow_up = FollowUp.objects.create(complaint=case, unit=case.unit, author=actor, body=body)
     case.followed_up_at = timezone.now()
     transition(case, Action.FOLLOW_UP, actor=actor, data={"follow_up": follow_up.pk})

@@ -60,8 +60,9 @@ def sweep_deadlines(today=None) -> SweepReport:
     for case in overdue:
         with transaction.atomic():
             case = locked(case)
-            level = rules.escalation_level(calendar, case.due_date, today)
-            if level <= case.escalation_level:
+            due = case.due_date
+            level = rules.escalation_level(calendar, due, today)
+            if due is None or level <= case.escalation_level:  # 0 without a due date
                 continue
             for new_level in range(case.escalation_level + 1, level + 1):
                 report.notified += notify_staff(
@@ -71,7 +72,7 @@ def sweep_deadlines(today=None) -> SweepReport:
                     _("Case %(number)s is overdue since %(due)s")
                     % {
                         "number": case.tracking_number,
-                        "due": formats.date_format(case.due_date, "j F Y"),
+                        "due": formats.date_format(due, "j F Y"),
                     },
                     level=new_level,
                 )
@@ -96,6 +97,8 @@ def recompute_due_dates() -> int:
     ):
         with transaction.atomic():
             case = locked(case)
+            if case.clock_started_on is None:  # cleared since the list was read
+                continue
             state = State.FOLLOWED_UP if case.due_basis == "review" else case.state
             due, _basis, _n = rules.due_date_for(
                 calendar, state, case.clock_started_on, deadlines()

@@ -118,7 +118,7 @@ def require(user, capability: str, case: Complaint) -> None:
             case.unit_id in scope.unit_ids
             or (
                 scope.has(Capability.HANDLE_AREA_CASES)
-                and case.kelurahan_id
+                and case.kelurahan is not None
                 and scope.covers_area(case.kelurahan.code)
             )
         )

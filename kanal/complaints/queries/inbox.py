@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -93,7 +94,12 @@ def matching_reporter_ids(text: str) -> list[int]:
 # Migration 0003's partial indexes carry exactly this predicate; keep the two in step.
 INBOX_STATES = rules.OPEN_STATES | {State.COMPLETED.value}
 
-_BY_CODE = {"unit": Unit, "kecamatan": Kecamatan, "kelurahan": Kelurahan, "category": Category}
+_BY_CODE: dict[str, type[Unit | Kecamatan | Kelurahan | Category]] = {
+    "unit": Unit,
+    "kecamatan": Kecamatan,
+    "kelurahan": Kelurahan,
+    "category": Category,
+}
 
 
 def inbox(user, filters: InboxFilters) -> QuerySet[Complaint]:
@@ -246,14 +252,14 @@ def possible_duplicates(case: Complaint, limit: int = 5) -> list[Complaint]:
     from kanal.routing import queries as routing_queries
     from kanal.routing import rules as routing_rules
 
-    candidates = Complaint.objects.filter(state__in=rules.OPEN_STATES).exclude(pk=case.pk)
-    if case.kelurahan_id:
+    open_cases = Complaint.objects.filter(state__in=rules.OPEN_STATES).exclude(pk=case.pk)
+    if case.kelurahan is not None:
         codes = {case.kelurahan.code} | set(
             routing_queries.neighbouring_kelurahan(case.kelurahan.code)
         )
-        candidates = candidates.filter(kelurahan__code__in=codes)
-    candidates = list(candidates.order_by("-received_at")[:300])
-    texts = [(c.pk, f"{c.title} {c.description}") for c in candidates]
+        open_cases = open_cases.filter(kelurahan__code__in=codes)
+    candidates = list(open_cases.order_by("-received_at")[:300])
+    texts: list[tuple[Hashable, str]] = [(c.pk, f"{c.title} {c.description}") for c in candidates]
     scored = routing_rules.similar_texts(f"{case.title} {case.description}", texts, 0.25)
-    by_id = {c.pk: c for c in candidates}
+    by_id: dict[Hashable, Complaint] = {c.pk: c for c in candidates}
     return [by_id[pk] for pk, _ in scored[:limit]]

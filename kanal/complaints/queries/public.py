@@ -164,9 +164,9 @@ def nearby_reports(
     found = []
     for case in qs.filter(where).select_related("kelurahan").order_by("-received_at")[:50]:
         case.distance = None
-        if lat is not None and lng is not None and case.lat is not None:
-            case.distance = rules.distance_metres(lat, lng, case.lat, case.lng)
-            if case.distance > settings.KANAL_NEARBY_METRES and (
+        if lat is not None and lng is not None and case.lat is not None and case.lng is not None:
+            case.distance = distance = rules.distance_metres(lat, lng, case.lat, case.lng)
+            if distance > settings.KANAL_NEARBY_METRES and (
                 not case.kelurahan or case.kelurahan.code != kelurahan_code
             ):
                 continue

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from kanal.core import phones
 
-from .lifecycle import TRACKING_ALPHABET
+from .lifecycle import LOOKALIKE_DIGITS, TRACKING_ALPHABET
 
 # --- staff entry: the channel a case heard in person most likely came through ---------
 
@@ -72,7 +72,7 @@ def new_followup_key(randbelow=secrets.randbelow) -> str:
 def normalise_followup_key(text: str) -> str:
     """What the reporter typed, made comparable (as for tracking numbers)."""
     cleaned = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    cleaned = cleaned.translate(LOOKALIKE_DIGITS)
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 

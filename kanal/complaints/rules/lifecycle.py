@@ -224,6 +224,8 @@ def may_reopen(
 # Crockford base32 without I, L, O, U: no letters that read as digits or as rude words,
 # easy to read aloud and to type on a phone keypad.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Letters a person misreads for digits, mapped to the digit (the alphabet has neither).
+LOOKALIKE_DIGITS = str.maketrans("OIL", "011")
 
 
 def new_tracking_number(prefix: str, randbelow=secrets.randbelow) -> str:
@@ -238,5 +240,5 @@ def normalise_tracking_number(text: str) -> str:
     if len(cleaned) < 9:
         return cleaned
     prefix, body = cleaned[:-8], cleaned[-8:]
-    body = body.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))  # not the prefix
+    body = body.translate(LOOKALIKE_DIGITS)  # not the prefix
     return f"{prefix}-{body[:4]}-{body[4:]}"

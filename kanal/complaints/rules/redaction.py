@@ -4,6 +4,7 @@ masked, and response templates filled in."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kanal.core import phones
 
@@ -22,7 +23,7 @@ _PATTERNS = [
 ]
 
 
-def redact_personal_data(text: str, known: list[str] = ()) -> str:
+def redact_personal_data(text: str, known: Sequence[str] = ()) -> str:
     """A first public draft of ``text`` with names, phones, NIK and e-mails masked.
 
     ``known`` are the reporter's own name, phone and e-mail, masked wherever they

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,14 @@ from ..models import (
     RequestState,
     WrittenNotice,
 )
+
+
+def _detail_field(name: str) -> models.Field:
+    """The model field behind one of DETAIL_FIELDS (all concrete columns)."""
+    field = InformationRequest._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
 
 REQUEST_PREFIX = "PPID"
 DETAIL_FIELDS = (
@@ -90,7 +99,7 @@ def submit_information_request(
     channel: str,
     details: dict,
     received_at: datetime | None = None,
-    uploads: list[Upload] = (),
+    uploads: Sequence[Upload] = (),
     case_reference: str = "",
     source_channel: str = "",
 ) -> InformationRequest:
@@ -201,9 +210,7 @@ def complete_information_request(
     missing = rules.missing_details({k: getattr(req, k) for k in DETAIL_FIELDS})
     if missing:
         labels = [
-            _("e-mail or telephone")
-            if name == "contact"
-            else str(InformationRequest._meta.get_field(name).verbose_name)
+            _("e-mail or telephone") if name == "contact" else str(_detail_field(name).verbose_name)
             for name in missing
         ]
         raise rules.RuleViolation(_("Still missing: %(fields)s.") % {"fields": ", ".join(labels)})

@@ -105,8 +105,9 @@ def anonymise_information_request(
         delete_stored_file(attachment.file)
     RequestAttachment.objects.filter(pk__in=[a.pk for a in files]).delete()
     notice = WrittenNotice.objects.filter(request=req).first()
-    notice_pdf = bool(notice and notice.document)
-    if notice_pdf:
+    notice_pdf = False
+    if notice is not None and notice.document:
+        notice_pdf = True
         delete_stored_file(notice.document)
         notice.document = ""
         notice.save(update_fields=["document"])

@@ -62,10 +62,10 @@ def apply_retention(now=None, batch: int = 500) -> RetentionReport:
     events = empty_old_events(now, batch)
     requests = 0
     for request in queries.information_requests_due(now)[:batch]:
-        done = anonymise_information_request(
+        anonymised = anonymise_information_request(
             actor=None, request=request, reason=AnonymisationReason.RETENTION, now=now
         )
-        requests += done is not None
+        requests += anonymised is not None
     return RetentionReport(
         anonymised=cases,
         retention_days=queries.retention_days(),
