@@ -26,7 +26,10 @@ def _new_secret(prefix: str) -> str:
 
 @transaction.atomic
 def issue_partner_key(*, actor, name: str, contact: str = "", posts_per_hour: int = 60):
-    """Create a partner's api_key; returns (row, raw key). The raw key is shown once only."""
+    """Create a partner's api_key; returns (row, raw key). The raw key is shown once only.
+
+    Audited as ``api.partner_key_issued`` (never the key).
+    """
     raw = _new_secret("o311")
     partner = PartnerKey.objects.create(
         name=name,
@@ -41,7 +44,10 @@ def issue_partner_key(*, actor, name: str, contact: str = "", posts_per_hour: in
 
 @transaction.atomic
 def revoke_partner_key(*, actor, partner: PartnerKey) -> PartnerKey:
-    """Stop a partner key from working (its past requests stay linked to it)."""
+    """Stop a partner key from working (its past requests stay linked to it).
+
+    Audited as ``api.partner_key_revoked``.
+    """
     if partner.revoked_at is None:
         partner.revoked_at = timezone.now()
         partner.save(update_fields=["revoked_at", "updated_at"])
@@ -51,7 +57,10 @@ def revoke_partner_key(*, actor, partner: PartnerKey) -> PartnerKey:
 
 @transaction.atomic
 def issue_api_token(*, actor, user, name: str, expires_at=None):
-    """Create a personal REST token for ``user``; returns (row, raw token), shown once."""
+    """Create a personal REST token for ``user``; returns (row, raw token), shown once.
+
+    Audited as ``api.token_issued`` (never the token).
+    """
     raw = _new_secret("knl")
     token = ApiToken.objects.create(
         user=user,
@@ -66,6 +75,7 @@ def issue_api_token(*, actor, user, name: str, expires_at=None):
 
 @transaction.atomic
 def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` now (audited as ``api.token_revoked``); revoking twice changes nothing."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
@@ -109,6 +119,8 @@ def file_service_request(*, partner: PartnerKey, data: ServiceRequestInput) -> P
 
     The reporter's details are kept only when the partner sent some; without them the
     case is anonymous. The partner is recorded as the channel reference.
+
+    Audited as ``api.open311_request_filed`` beside the case's own ``complaint.submitted``.
     """
     name = f"{data.first_name} {data.last_name}".strip()
     reporter = None
@@ -154,7 +166,7 @@ def file_service_request(*, partner: PartnerKey, data: ServiceRequestInput) -> P
 
 
 class DuplicateUpdate(Exception):
-    pass
+    """A partner sent an update id it had sent before; nothing was written."""
 
 
 @transaction.atomic
@@ -165,6 +177,8 @@ def record_partner_update(
 
     The text becomes the reporter's reply on the case; an ``update_id`` is taken once.
     Raises DuplicateUpdate for a repeated id, TransitionRefused when the case is closed.
+
+    Audited as ``api.partner_update_received``.
     """
     try:
         with transaction.atomic():
@@ -206,7 +220,10 @@ def remember_response(*, user, key: str, fingerprint: str, status_code: int, bod
 
 @transaction.atomic
 def update_partner_key(*, actor, partner: PartnerKey, fields: list[str]) -> PartnerKey:
-    """Save edited details (name, contact, hourly limit) of a partner key."""
+    """Save edited details (name, contact, hourly limit) of a partner key.
+
+    Audited as ``api.partner_key_changed``.
+    """
     allowed = [f for f in fields if f in ("name", "contact", "posts_per_hour")]
     if allowed:
         partner.save(update_fields=[*allowed, "updated_at"])
@@ -216,7 +233,10 @@ def update_partner_key(*, actor, partner: PartnerKey, fields: list[str]) -> Part
 
 @transaction.atomic
 def save_service_attribute(*, actor, attribute, created: bool):
-    """Save an extra question of a service (category) as edited in the admin."""
+    """Save an extra question of a service (category) as edited in the admin.
+
+    Audited as ``api.service_attribute_created`` or ``api.service_attribute_changed``.
+    """
     attribute.full_clean()
     attribute.save()
     audit.record(
@@ -230,6 +250,9 @@ def save_service_attribute(*, actor, attribute, created: bool):
 
 @transaction.atomic
 def delete_service_attribute(*, actor, attribute) -> None:
+    """Delete a service's Open311 attribute (audited as ``api.service_attribute_deleted``
+    with the service and attribute codes).
+    """
     audit.record(
         "api.service_attribute_deleted",
         actor=actor,

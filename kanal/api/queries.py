@@ -21,6 +21,7 @@ from .models import ApiToken, IdempotencyKey, PartnerKey, PartnerRequest, Servic
 
 
 def jurisdiction_id() -> str:
+    """The Open311 jurisdiction this server answers for (settings.KANAL_OPEN311_JURISDICTION)."""
     return settings.KANAL_OPEN311_JURISDICTION
 
 
@@ -51,6 +52,7 @@ def token_for(raw: str) -> ApiToken | None:
 
 
 def stored_response(user, key: str) -> IdempotencyKey | None:
+    """The answer kept for ``user``'s Idempotency-Key ``key``, or None when it is new."""
     return IdempotencyKey.objects.filter(user=user, key=key).first()
 
 
@@ -68,18 +70,22 @@ def services() -> QuerySet[Category]:
 
 
 def service(code: str) -> Category | None:
+    """The Open311 service with ``code`` (a category offered to partners), or None."""
     return services().filter(code=code).first()
 
 
 def codes_with_attributes() -> set[int]:
+    """Ids of the categories that have at least one Open311 attribute."""
     return set(ServiceAttribute.objects.values_list("category_id", flat=True))
 
 
 def attributes_of(category: Category) -> list[ServiceAttribute]:
+    """``category``'s Open311 attributes in their display order."""
     return list(category.service_attributes.order_by("order"))
 
 
 def attribute_specs(category: Category) -> list[rules.AttributeSpec]:
+    """``category``'s attributes as the rules check them (:class:`rules.AttributeSpec`)."""
     return [
         rules.AttributeSpec(
             code=a.code,
@@ -97,6 +103,8 @@ def attribute_specs(category: Category) -> list[rules.AttributeSpec]:
 
 @dataclass(frozen=True)
 class RequestFilters:
+    """A GET requests query, parsed: every field empty means no filter on it."""
+
     ids: tuple[str, ...] = ()
     service_codes: tuple[str, ...] = ()
     start: datetime | None = None
@@ -164,6 +172,7 @@ def services_changed() -> datetime | None:
 
 
 def is_public(case: Complaint) -> bool:
+    """Whether ``case`` is on the public list (and so may be shown through the API)."""
     return public_complaints().filter(pk=case.pk).exists()
 
 
@@ -173,6 +182,7 @@ def request_by_id(number: str) -> Complaint | None:
 
 
 def request_by_token(token: str) -> PartnerRequest | None:
+    """The partner request with ``token`` (the POST's answer), with its case, or None."""
     return PartnerRequest.objects.filter(token=token).select_related("complaint").first()
 
 
@@ -187,6 +197,7 @@ def status_notes(case: Complaint) -> str:
 
 
 def public_media(case: Complaint):
+    """The first public image attached to ``case`` (Open311 ``media_url``), or None."""
     return (
         case.attachments.filter(is_public=True, content_type__startswith="image/")
         .order_by("created_at")
@@ -208,6 +219,8 @@ def public_photo(case: Complaint, attachment_id: int):
 
 @dataclass(frozen=True)
 class RequestUpdate:
+    """One entry of a request's public history, as GET request updates lists it."""
+
     update_id: str
     service_request_id: str
     status: str

@@ -49,6 +49,7 @@ def format_datetime(value: datetime | None, tz: tzinfo) -> str:
 
 
 def end_of_day(day: date | None, tz: tzinfo) -> datetime | None:
+    """The last second of ``day`` in ``tz``, or None without a day."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=tz) if day else None
 
 
@@ -93,11 +94,14 @@ def _window(start, end, now):
 
 
 def split_list(text: str) -> list[str]:
+    """A comma-separated parameter as its non-empty, stripped parts."""
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
 @dataclass(frozen=True)
 class Location:
+    """Where a POSTed request is: a point, an address, an address id, or some of these."""
+
     lat: float | None = None
     lng: float | None = None
     address: str = ""
@@ -128,6 +132,8 @@ def parse_location(params: dict[str, str]) -> Location:
 
 @dataclass(frozen=True)
 class AttributeSpec:
+    """What a service's attribute accepts (GET services/{code}), for checking a POST."""
+
     code: str
     datatype: str
     required: bool
@@ -215,6 +221,8 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 @dataclass(frozen=True)
 class Near:
+    """A GET requests search circle: centre and radius in metres."""
+
     lat: float
     lng: float
     radius_m: float

@@ -23,12 +23,15 @@ def history_of(obj: Model) -> QuerySet[AuditEvent]:
 
 @dataclass(frozen=True)
 class ChainReport:
+    """What :func:`verify_chain` found: how many events it walked and what is wrong."""
+
     checked: int  # sealed events walked
     problems: list[str]
     pending: int = 0  # events not sealed yet (normal for a few seconds after they happen)
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found."""
         return not self.problems
 
 

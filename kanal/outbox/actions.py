@@ -140,6 +140,8 @@ def next_step(message_id: int, now: datetime | None = None) -> Step:
     Routes that cannot carry the message now (no conversation, window closed, channel
     not configured, no such contact) are recorded as skipped attempts with the reason,
     never silently. When no route is left the message becomes ``unreachable``.
+
+    Audited as ``outbox.unreachable`` when the last route is gone.
     """
     now = now or timezone.now()
     message = OutboxMessage.objects.select_for_update().get(pk=message_id)
@@ -229,6 +231,8 @@ def record_failure(attempt_id: int, error: str, *, temporary: bool, now=None) ->
     A temporary error is retried on the same route with backoff
     (``KANAL_OUTBOX_ROUTE_TRIES``, ``KANAL_OUTBOX_RETRY_SECONDS``); a refusal, or the
     last try, moves the message to its next route.
+
+    Audited as ``outbox.attempt_failed``.
     """
     now = now or timezone.now()
     attempt, message = _lock_attempt(attempt_id)

@@ -83,6 +83,8 @@ def check_route(message: OutboxMessage, route: str, now: datetime | None = None)
 
 @dataclass(frozen=True)
 class AttemptLine:
+    """One delivery attempt as the case page's delivery panel shows it."""
+
     route: str
     route_label: str
     address: str
@@ -186,6 +188,7 @@ def unreachable_count(*, days: int) -> int:
 
 
 def attempt_for_reference(reference: str) -> DeliveryAttempt | None:
+    """The attempt a provider's ``reference`` names, or None when it names none here."""
     attempt_id = rules.attempt_id_from(reference)
     if attempt_id is None:
         return None

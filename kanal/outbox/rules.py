@@ -35,6 +35,7 @@ def plan_for(first_route: str, *, fallback: bool) -> list[str]:
 
 
 def reference_for(attempt_id: int) -> str:
+    """The reference a provider echoes back for attempt ``attempt_id`` (see attempt_id_from)."""
     return f"{REFERENCE_PREFIX}{attempt_id}"
 
 
@@ -79,6 +80,7 @@ def message_status_for(provider_status: str) -> str:
 
 
 def route_name(route: str) -> str:
+    """The route's name for people (translated); an unknown route is shown as it is."""
     return {
         "whatsapp": _("WhatsApp message"),
         "whatsapp_template": _("WhatsApp template message"),

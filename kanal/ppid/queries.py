@@ -212,6 +212,8 @@ def reminders_for(user, *, limit: int = 20):
 
 @dataclass(frozen=True)
 class DipEntry:
+    """One published DIP item, flagged when a berkala item is out of date."""
+
     item: PublicInformationItem
     stale: bool  # berkala and older than six months (UU 9(3))
 

@@ -122,6 +122,7 @@ def check_notice_fields(
 
 
 def is_overdue(due_on: date, today: date, *, answered: bool) -> bool:
+    """Whether an unanswered request has passed ``due_on`` (an answered one never is)."""
     return not answered and today > due_on
 
 
@@ -164,6 +165,8 @@ def annual_report_due(year: int) -> date:
 
 @dataclass(frozen=True)
 class RequestFacts:
+    """What the annual report needs of one request (UU 14/2008 Pasal 12)."""
+
     received_on: date
     outcome: str  # "" while unanswered
     answered_on: date | None
@@ -174,17 +177,23 @@ class RequestFacts:
 
 @dataclass(frozen=True)
 class ObjectionFacts:
+    """What the annual report needs of one objection: its ground and decision."""
+
     ground: str
     decision: str  # "" while unanswered
 
 
 @dataclass(frozen=True)
 class DisputeFacts:
+    """What the annual report needs of one dispute: its outcome."""
+
     outcome: str
 
 
 @dataclass
 class AnnualFigures:
+    """The Pasal 12 figures of one year, as :func:`annual_figures` counts them."""
+
     year: int
     requests_received: int = 0
     answered: int = 0

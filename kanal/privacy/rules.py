@@ -40,6 +40,9 @@ class RetentionPeriods:
 
 
 def anonymised_handle(pk: int) -> str:
+    """The stand-in written over an anonymised contact's id or conversation's thread key
+    (``pk`` keeps it unique).
+    """
     return f"{ANONYMISED_HANDLE_PREFIX}{pk}"
 
 

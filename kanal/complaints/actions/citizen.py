@@ -43,6 +43,8 @@ def issue_access_code(case: Complaint) -> bool:
 
     The code proves the person on the tracking page is the reporter before anything
     that came from them (their replies, their details) is shown or accepted.
+
+    Audited as ``complaint.access_code_sent`` (never the code).
     """
     code = f"{secrets.randbelow(1_000_000):06d}"
     notice = notify_reporter(
@@ -74,7 +76,10 @@ def issue_access_code(case: Complaint) -> bool:
 
 @transaction.atomic
 def verify_access_code(case: Complaint, code: str) -> bool:
-    """True once for a correct, unexpired code; each code allows five attempts."""
+    """True once for a correct, unexpired code; each code allows five attempts.
+
+    A success is audited as ``complaint.reporter_verified``.
+    """
     codes = AccessCode.objects.filter(complaint=case)
     if not _spend_code(codes, _hash(case, code.strip())):
         return False
@@ -88,6 +93,8 @@ def add_citizen_reply(*, case: Complaint, body: str, channel: str = "web") -> Ca
 
     On a completed case the reply stops the automatic closure: the operator must look
     again within the review clock (close it, or return it to the unit).
+
+    Audited as ``complaint.citizen_replied``; raises TransitionRefused on a closed case.
     """
     case = locked(case)
     if case.state in rules.FINAL_STATES:
@@ -121,6 +128,9 @@ def reopen_complaint(*, case: Complaint, reason: str) -> Complaint:
     """The reporter reopens a completed case, or a closed one within 10 working days.
 
     The case goes back to the same unit with a fresh follow-up clock.
+
+    Audited as ``complaint.reopen``; raises TransitionRefused once reopening is no longer
+    allowed (rules.may_reopen).
     """
     case = locked(case)
     closed_on = timezone.localdate(case.closed_at) if case.closed_at else None
@@ -152,7 +162,11 @@ def reopen_complaint(*, case: Complaint, reason: str) -> Complaint:
 
 @transaction.atomic
 def rate_complaint(*, case: Complaint, rating: int, comment: str = "") -> Complaint:
-    """The reporter rates the answer (1-5) once the case is completed or closed."""
+    """The reporter rates the answer (1-5) once the case is completed or closed.
+
+    Audited as ``complaint.rated``; raises ValueError for a rating outside 1-5 and
+    TransitionRefused before the case is answered.
+    """
     if not 1 <= int(rating) <= 5:
         raise ValueError("rating must be 1-5")
     case = locked(case)
@@ -188,7 +202,10 @@ def store_followup_key(case: Complaint) -> str:
 
 
 def verify_followup_key(case: Complaint, key: str) -> bool:
-    """True when ``key`` (as typed: any case, dashes or not) is the case's follow-up key."""
+    """True when ``key`` (as typed: any case, dashes or not) is the case's follow-up key.
+
+    A success is audited as ``complaint.reporter_verified``.
+    """
     if not case.followup_key_hash:
         return False
     ok = hmac.compare_digest(case.followup_key_hash, _hash(case, rules.normalise_followup_key(key)))
@@ -213,6 +230,8 @@ def issue_contact_code(contact: str) -> bool:
     the contact's newest case, through the same outbox as every other message. Returns
     False (and sends nothing) when no case has this contact; the caller must not tell
     the difference to the person asking.
+
+    Audited as ``complaint.contact_code_sent`` when a code goes out.
     """
     from ..queries import cases_for_contact
 

@@ -22,6 +22,9 @@ def _public_link(case: Complaint) -> str:
 
 
 def unsubscribe_link(follower: Follower) -> str:
+    """The public address at which ``follower`` stops following the case (no login: the
+    token is the proof). Writes nothing.
+    """
     base = settings.KANAL_PUBLIC_BASE_URL.rstrip("/")
     return (
         f"{base}/aduan/{follower.complaint.tracking_number}/berhenti/{follower.unsubscribe_token}/"
@@ -37,6 +40,9 @@ def follow_complaint(
     ``via`` is "email", "whatsapp" or "none" (a supporter who wants no messages).
     An address that unsubscribed before is subscribed again. A supporter is counted on
     the case instead of a new, duplicate case being filed.
+
+    Audited as ``complaint.followed`` (``complaint.supported`` for a supporter); raises
+    ValueError when ``via`` needs an address and none was given.
     """
     address = rules.normalise_contact(address) if via != Follower.Via.NONE else ""
     if via != Follower.Via.NONE and not address:
@@ -70,7 +76,10 @@ def follow_complaint(
 
 @transaction.atomic
 def unfollow_complaint(*, token: str) -> Follower | None:
-    """Stop messages to the follower with this token (one click; safe to repeat)."""
+    """Stop messages to the follower with this token (one click; safe to repeat).
+
+    Audited as ``complaint.unfollowed``.
+    """
     follower = Follower.objects.select_for_update().filter(unsubscribe_token=token).first()
     if follower is None:
         return None
@@ -110,6 +119,9 @@ def approve_message_for_public(
 
     Only replies to the reporter qualify, never internal notes or the reporter's own
     words. Showing it for the first time sends it to the case's followers.
+
+    Audited as ``complaint.update_published`` or ``complaint.update_hidden``; raises
+    PermissionDenied without the triage right.
     """
     require(actor, "triage", case)
     message = CaseMessage.objects.select_for_update().get(
@@ -137,6 +149,9 @@ def approve_photo_for_public(
 
     Whether faces or number plates may be shown is the operator's call; PDFs are never
     shown to the public here.
+
+    Audited as ``complaint.photo_published`` or ``complaint.photo_hidden``; raises
+    PermissionDenied without the triage right.
     """
     require(actor, "triage", case)
     photo = Attachment.objects.select_for_update().get(

@@ -26,6 +26,8 @@ from .common import case_link, notify_reporter, start_clock
 
 @dataclass(frozen=True)
 class ReporterDetails:
+    """Who reported a case and how they want to be contacted, as given on any channel."""
+
     name: str = ""
     phone: str = ""
     email: str = ""
@@ -210,7 +212,11 @@ def _store_attachment(case: Complaint, clean: CleanFile) -> Attachment:
 
 @transaction.atomic
 def add_attachment(*, actor, case: Complaint, name: str, data: bytes) -> Attachment:
-    """Attach a sanitised file to an existing case (staff or the reporter's channel)."""
+    """Attach a sanitised file to an existing case (staff or the reporter's channel).
+
+    Audited as ``complaint.attachment_added``; raises UploadRejected for a file that fails
+    sanitising.
+    """
     attachment = _store_attachment(case, sanitise_upload(name, data))
     audit.record(
         "complaint.attachment_added",
@@ -226,7 +232,11 @@ def add_attachment(*, actor, case: Complaint, name: str, data: bytes) -> Attachm
 def publish_attachment(*, actor, attachment: Attachment, public: bool) -> Attachment:
     """Show (or hide) a case's photo to the public (Open311 ``media_url``) once an
     operator has looked at it. Only images; the case itself must still be published
-    for anyone outside to see it. Needs the triage role, like publishing the case."""
+    for anyone outside to see it. Needs the triage role, like publishing the case.
+
+    Audited as ``complaint.attachment_published`` or ``…_unpublished``; raises
+    PermissionDenied without the triage right, TransitionRefused for a non-image.
+    """
     require(actor, "triage", attachment.complaint)
     if public and not attachment.content_type.startswith("image/"):
         raise rules.TransitionRefused("only photos can be public")

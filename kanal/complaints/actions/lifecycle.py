@@ -30,7 +30,11 @@ def _unit_officers(unit):
 def verify_complaint(
     *, actor, case: Complaint, category=None, kind=None, is_oversight=None
 ) -> Complaint:
-    """Accept a case as a proper report; the receipt clock keeps running (3 working days)."""
+    """Accept a case as a proper report; the receipt clock keeps running (3 working days).
+
+    Audited as ``complaint.verify``; raises PermissionDenied without the triage right,
+    TransitionRefused from a state the table forbids.
+    """
     case = locked(case)
     require(actor, "triage", case)
     changes = {}
@@ -50,6 +54,9 @@ def dispose_complaint(*, actor, case: Complaint, unit, note: str = "") -> Compla
 
     Misconduct cases may only go to the Inspektorat; bodies outside the city's
     authority are referred with refer_complaint_outside, not disposed to.
+
+    Audited as ``complaint.dispose``; raises PermissionDenied without the triage right,
+    TransitionRefused from a state the table forbids or for a unit the case may not go to.
     """
     case = locked(case)
     require(actor, "triage", case)
@@ -78,7 +85,11 @@ def dispose_complaint(*, actor, case: Complaint, unit, note: str = "") -> Compla
 
 @transaction.atomic
 def send_back_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
-    """The unit says "bukan wewenang kami": back to the operator, with the reason."""
+    """The unit says "bukan wewenang kami": back to the operator, with the reason.
+
+    Audited as ``complaint.send_back``; raises PermissionDenied unless the actor handles the
+    case, TransitionRefused from a state the table forbids.
+    """
     case = locked(case)
     require(actor, "handle", case)
     previous_unit = case.unit
@@ -107,7 +118,11 @@ def send_back_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
 
 @transaction.atomic
 def follow_up_complaint(*, actor, case: Complaint, body: str) -> FollowUp:
-    """The unit's answer (tindak lanjut); the operator's quality check clock starts."""
+    """The unit's answer (tindak lanjut); the operator's quality check clock starts.
+
+    Audited as ``complaint.follow_up``; raises PermissionDenied unless the actor handles the
+    case, TransitionRefused from a state the table forbids or without a unit.
+    """
     case = locked(case)
     require(actor, "handle", case)
     if case.unit is None:  # a follow-up is the unit's; a disposed case always has one
@@ -120,7 +135,12 @@ def follow_up_complaint(*, actor, case: Complaint, body: str) -> FollowUp:
 
 @transaction.atomic
 def return_to_unit(*, actor, case: Complaint, note: str) -> Complaint:
-    """Quality check failed: the follow-up does not answer the complaint; back to the unit."""
+    """Quality check failed: the follow-up does not answer the complaint; back to the unit.
+
+    Audited as ``complaint.return_to_unit``; raises PermissionDenied without the triage
+    right, TransitionRefused from a state the table forbids or when no follow-up waits for
+    its check.
+    """
     case = locked(case)
     require(actor, "triage", case)
     _review_latest(case, actor, accepted=False, note=note)
@@ -138,7 +158,12 @@ def return_to_unit(*, actor, case: Complaint, note: str) -> Complaint:
 
 @transaction.atomic
 def complete_complaint(*, actor, case: Complaint, note: str = "") -> Complaint:
-    """Quality check passed: the reporter receives the answer; auto-closure clock starts."""
+    """Quality check passed: the reporter receives the answer; auto-closure clock starts.
+
+    Audited as ``complaint.complete``; raises PermissionDenied without the triage right,
+    TransitionRefused from a state the table forbids or when no follow-up waits for its
+    check.
+    """
     case = locked(case)
     require(actor, "triage", case)
     follow_up = _review_latest(case, actor, accepted=True, note=note)
@@ -174,7 +199,11 @@ def _review_latest(case: Complaint, actor, *, accepted: bool, note: str) -> Foll
 
 @transaction.atomic
 def close_complaint(*, actor, case: Complaint, automatic: bool = False) -> Complaint:
-    """Close a completed case (by the operator, or automatically after the quiet period)."""
+    """Close a completed case (by the operator, or automatically after the quiet period).
+
+    Audited as ``complaint.close`` (``actor`` None: by the system); raises PermissionDenied
+    without the triage right, TransitionRefused from a state the table forbids.
+    """
     case = locked(case)
     if not automatic:
         require(actor, "triage", case)
@@ -190,7 +219,11 @@ def close_complaint(*, actor, case: Complaint, automatic: bool = False) -> Compl
 
 @transaction.atomic
 def postpone_complaint(*, actor, case: Complaint, question: str) -> Complaint:
-    """Ask the reporter for more (ditunda); no clock runs until they answer."""
+    """Ask the reporter for more (ditunda); no clock runs until they answer.
+
+    Audited as ``complaint.postpone``; raises PermissionDenied without the triage right,
+    TransitionRefused from a state the table forbids.
+    """
     case = locked(case)
     require(actor, "triage", case)
     case.state_reason = question
@@ -208,7 +241,11 @@ def postpone_complaint(*, actor, case: Complaint, question: str) -> Complaint:
 
 @transaction.atomic
 def resume_complaint(*, actor, case: Complaint) -> Complaint:
-    """The reporter answered: verification resumes with a fresh 3-working-day clock."""
+    """The reporter answered: verification resumes with a fresh 3-working-day clock.
+
+    Audited as ``complaint.resume``; raises PermissionDenied without the triage right,
+    TransitionRefused from a state the table forbids.
+    """
     case = locked(case)
     require(actor, "triage", case)
     return transition(case, Action.RESUME, actor=actor)
@@ -216,7 +253,11 @@ def resume_complaint(*, actor, case: Complaint) -> Complaint:
 
 @transaction.atomic
 def refer_complaint_outside(*, actor, case: Complaint, body, explanation: str) -> Complaint:
-    """Outside the city's authority (bukan wewenang): tell the reporter where to go."""
+    """Outside the city's authority (bukan wewenang): tell the reporter where to go.
+
+    Audited as ``complaint.refer_outside``; raises PermissionDenied without the triage
+    right, TransitionRefused from a state the table forbids.
+    """
     case = locked(case)
     require(actor, "triage", case)
     case.referred_to = str(body)
@@ -243,7 +284,11 @@ def refer_complaint_outside(*, actor, case: Complaint, body, explanation: str) -
 
 @transaction.atomic
 def reject_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
-    """Reject with a reason the reporter sees."""
+    """Reject with a reason the reporter sees.
+
+    Audited as ``complaint.reject``; raises PermissionDenied without the triage right,
+    TransitionRefused from a state the table forbids.
+    """
     case = locked(case)
     require(actor, "triage", case)
     case.state_reason = reason
@@ -262,7 +307,12 @@ def reject_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
 
 @transaction.atomic
 def merge_complaints(*, actor, duplicate: Complaint, into: Complaint) -> Complaint:
-    """Merge ``duplicate`` into ``into``; its reporter receives the main case's updates."""
+    """Merge ``duplicate`` into ``into``; its reporter receives the main case's updates.
+
+    Audited as ``complaint.merge`` on the duplicate and ``complaint.merged_in`` on ``into``;
+    raises PermissionDenied without the triage right, TransitionRefused from a state the
+    table forbids or when ``into`` is the same case or merged itself.
+    """
     duplicate = locked(duplicate)
     require(actor, "triage", duplicate)
     if duplicate.pk == into.pk or into.merged_into_id:
@@ -283,7 +333,11 @@ def merge_complaints(*, actor, duplicate: Complaint, into: Complaint) -> Complai
 
 @transaction.atomic
 def send_public_reply(*, actor, case: Complaint, body: str) -> CaseMessage:
-    """A message to the reporter (and to reporters of merged cases) through their channels."""
+    """A message to the reporter (and to reporters of merged cases) through their channels.
+
+    Audited as ``complaint.replied``; raises PermissionDenied unless the actor handles the
+    case or has the triage right.
+    """
     if not may_handle(actor, case):
         require(actor, "triage", case)
     message = CaseMessage.objects.create(
@@ -303,6 +357,8 @@ def add_internal_note(*, actor, case: Complaint, body: str) -> CaseMessage:
 
     The unit handling the case, the operators, and the lurah or camat of the case's area
     (who read their area's cases) may add one.
+
+    Audited as ``complaint.noted``; raises PermissionDenied for anyone else.
     """
     if not may_note(actor, case):
         raise PermissionDenied
@@ -327,6 +383,10 @@ def publish_complaint(
 
     Misconduct cases are never public. The reporter's description is never shown; only
     ``public_title`` and ``public_summary``, which the operator has read.
+
+    Audited as ``complaint.published`` or ``complaint.unpublished``; raises PermissionDenied
+    without the triage right, TransitionRefused for a misconduct case, without a public
+    summary, or before verification.
     """
     case = locked(case)
     require(actor, "triage", case)
@@ -363,6 +423,10 @@ def hand_to_ppid(*, actor, case: Complaint) -> Complaint:
     The PPID request keeps this case's number and receipt time (its 10-working-day
     clock runs from the original receipt); the case closes, pointing at the request,
     and the reporter is told the registration number.
+
+    Audited as ``complaint.hand_to_ppid`` (and the request's own event); raises
+    PermissionDenied without the triage right, TransitionRefused from a state the table
+    forbids.
     """
     from kanal.ppid.actions import receive_request_from_case
 

@@ -44,7 +44,10 @@ def mark_notifications_read(*, user, case) -> int:
 
 
 def record_export(*, actor, filters: dict, rows: int, file_format: str) -> None:
-    """An export of cases leaves the building: who, which filters, how many rows, which format."""
+    """An export of cases leaves the building: who, which filters, how many rows, which format.
+
+    Audited as ``complaint.exported``: the export's only record.
+    """
     audit.record(
         "complaint.exported",
         actor=actor,

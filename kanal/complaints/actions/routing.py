@@ -77,7 +77,11 @@ def apply_routing(case_id: int) -> RoutingDecision | None:
 
 @transaction.atomic
 def revert_auto_disposition(*, actor, case: Complaint) -> Complaint:
-    """Undo an automatic disposition: the case returns to verification for the operator."""
+    """Undo an automatic disposition: the case returns to verification for the operator.
+
+    Audited as ``complaint.send_back``; raises PermissionDenied without the triage right,
+    TransitionRefused when the case holds no automatic disposition.
+    """
     case = locked(case)
     require(actor, "triage", case)
     decision = RoutingDecision.objects.filter(

@@ -19,6 +19,8 @@ from .common import locked, notify_staff
 
 @dataclass
 class SweepReport:
+    """What one :func:`sweep_deadlines` run did: cases closed, escalated, notifications sent."""
+
     closed: int = 0
     escalated: int = 0
     notified: int = 0
@@ -42,6 +44,9 @@ def sweep_deadlines(today=None) -> SweepReport:
 
     Safe to run twice: each case is handled in its own transaction under a row lock,
     and notifications are unique per user, case and level.
+
+    Closing is audited as ``complaint.close`` by the system, each escalation as
+    ``complaint.escalated``.
     """
     from .lifecycle import close_complaint
 
@@ -89,7 +94,10 @@ def sweep_deadlines(today=None) -> SweepReport:
 
 
 def recompute_due_dates() -> int:
-    """Recompute running clocks after the holiday calendar changed; returns how many moved."""
+    """Recompute running clocks after the holiday calendar changed; returns how many moved.
+
+    Each move is audited as ``complaint.due_date_recomputed``.
+    """
     calendar = working_calendar()
     moved = 0
     for case in Complaint.objects.filter(clock_started_on__isnull=False).exclude(

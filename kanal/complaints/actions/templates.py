@@ -14,7 +14,10 @@ from ..models import ResponseTemplate
 
 @transaction.atomic
 def save_response_template(*, actor, template: ResponseTemplate) -> ResponseTemplate:
-    """Create or change a template (from the admin); records the change."""
+    """Create or change a template (from the admin); records the change.
+
+    Audited as ``response_template.created`` or ``response_template.updated``.
+    """
     created = template.pk is None
     template.save()
     audit.record(
@@ -33,6 +36,7 @@ def save_response_template(*, actor, template: ResponseTemplate) -> ResponseTemp
 
 @transaction.atomic
 def delete_response_template(*, actor, template: ResponseTemplate) -> None:
+    """Delete ``template`` (audited as ``response_template.deleted``, with its name)."""
     audit.record(
         "response_template.deleted", actor=actor, obj=template, data={"name": template.name}
     )

@@ -23,6 +23,10 @@ def reroute_complaint(*, actor, case: Complaint, unit, note: str = "") -> Compla
 
     The old and the new unit are recorded; an unchecked follow-up of the old unit stays
     in the history. The note, like a disposition's, is shown to the new unit.
+
+    Audited as ``complaint.reroute``; raises PermissionDenied without the triage right,
+    TransitionRefused from a state the table forbids, for a unit the case may not go to, or
+    for the unit it is with.
     """
     case = locked(case)
     require(actor, "triage", case)
@@ -61,6 +65,9 @@ def recategorise_complaint(*, actor, case: Complaint, category=None, kind: str =
 
     ``category`` None and ``kind`` "" leave that field as it is. Nothing is recorded when
     nothing changes.
+
+    Audited as ``complaint.recategorised``; raises PermissionDenied without the triage
+    right, TransitionRefused for a closed case or an unknown kind.
     """
     case = locked(case)
     require(actor, "triage", case)
@@ -87,6 +94,10 @@ def assign_complaint(*, actor, case: Complaint, officer) -> Complaint:
 
     Operators assign inside any unit; an officer of the unit assigns inside their own
     (taking a case themselves included). The officer must belong to the case's unit.
+
+    Audited as ``complaint.assigned``; raises PermissionDenied unless the actor handles the
+    case or has the triage right, TransitionRefused without a unit or for an officer of
+    another unit.
     """
     case = locked(case)
     if not may_handle(actor, case):
@@ -127,6 +138,9 @@ def forward_to_operator(*, actor, case: Complaint, note: str) -> CaseMessage:
 
     The note is kept as an internal note and every operator is notified; the case's
     state does not change.
+
+    Audited as ``complaint.forwarded``; raises PermissionDenied unless the actor covers the
+    case's area or handles it, TransitionRefused for an empty note.
     """
     if not (covers_area_of(actor, case) or may_handle(actor, case)):
         raise PermissionDenied

@@ -23,6 +23,7 @@ def deadlines() -> dict:
 
 
 def today():
+    """Today's date in the city's time zone (settings.TIME_ZONE)."""
     return timezone.localdate()
 
 

@@ -27,6 +27,8 @@ from .access import _visibility_key, complaints_visible_to, deadlines, today
 
 @dataclass(frozen=True)
 class InboxFilters:
+    """The staff inbox's filters, as parsed from its query string; empty means any."""
+
     state: str = ""
     unit: str = ""
     kecamatan: str = ""
@@ -229,6 +231,7 @@ def inbox_counts(user, *, cached: bool = True) -> dict[str, int]:
 
 
 def sla_of(case: Complaint) -> rules.SlaStatus:
+    """Where ``case`` stands against its due date today, on the holiday calendar."""
     return rules.sla_status(working_calendar(), case.due_date, today(), deadlines())
 
 
@@ -238,6 +241,7 @@ def timeline(case: Complaint):
 
 
 def messages_for_staff(case: Complaint) -> QuerySet[CaseMessage]:
+    """Every message on ``case``, internal notes included, with their authors: staff only."""
     return case.messages.select_related("author")
 
 

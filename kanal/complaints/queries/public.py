@@ -46,6 +46,10 @@ def public_complaints() -> QuerySet[Complaint]:
 
 
 def find_by_tracking_number(number: str) -> Complaint | None:
+    """The case with ``number`` as a citizen typed it (normalised first), or None.
+
+    No visibility check: the caller decides what the person may see.
+    """
     return (
         Complaint.objects.filter(tracking_number=rules.normalise_tracking_number(number))
         .select_related("unit", "reporter")

@@ -88,6 +88,8 @@ def distance_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float
 
 @dataclass(frozen=True)
 class ReportLimit:
+    """A limit on new reports: at most ``limit`` per window for one ``key`` in ``scope``."""
+
     scope: str
     key: str
     limit: int

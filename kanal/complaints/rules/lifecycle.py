@@ -34,6 +34,8 @@ DEFAULT_ESCALATION = (1, 3, 5)
 
 
 class Action(StrEnum):
+    """What a person may do to a case; TRANSITIONS says from which state to which."""
+
     VERIFY = "verify"
     DISPOSE = "dispose"
     POSTPONE = "postpone"
@@ -133,6 +135,7 @@ def next_state(state: str, action: Action) -> str:
 
 
 def allowed_actions(state: str) -> list[Action]:
+    """The actions TRANSITIONS allows from ``state`` (empty for a final state)."""
     return [action for (s, action) in TRANSITIONS if s == state]
 
 
@@ -179,6 +182,8 @@ def ceiling_date(received: date, deadlines: dict) -> date:
 
 
 class SlaStatus(StrEnum):
+    """Where a case stands against its due date (see :func:`sla_status`)."""
+
     NONE = "none"
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"

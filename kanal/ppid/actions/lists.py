@@ -18,7 +18,10 @@ from ..models import ExemptedInformationItem, PublicDocument, PublicInformationI
 
 @transaction.atomic
 def save_public_information_item(*, actor, item: PublicInformationItem) -> PublicInformationItem:
-    """Create or change a DIP entry (the admin's save_model calls this)."""
+    """Create or change a DIP entry (the admin's save_model calls this).
+
+    Audited as ``dip_item.created`` or ``dip_item.changed``.
+    """
     created = item.pk is None
     item.full_clean()
     item.save()
@@ -33,6 +36,7 @@ def save_public_information_item(*, actor, item: PublicInformationItem) -> Publi
 
 @transaction.atomic
 def delete_public_information_item(*, actor, item: PublicInformationItem) -> None:
+    """Remove ``item`` from the DIP (audited as ``dip_item.deleted``)."""
     audit.record("dip_item.deleted", obj=item, actor=actor)
     item.delete()
 
@@ -41,7 +45,10 @@ def delete_public_information_item(*, actor, item: PublicInformationItem) -> Non
 def mark_information_published(
     *, actor, item: PublicInformationItem, published_on: date | None = None
 ) -> PublicInformationItem:
-    """Record that periodic information was published again (resets the 6-month clock)."""
+    """Record that periodic information was published again (resets the 6-month clock).
+
+    Audited as ``dip_item.published``.
+    """
     item.last_published_on = published_on or queries.today()
     item.save(update_fields=["last_published_on", "updated_at"])
     audit.record(
@@ -57,7 +64,10 @@ def mark_information_published(
 def add_public_document(
     *, actor, item: PublicInformationItem, title: str, url: str = "", name: str = "", data=b""
 ) -> PublicDocument:
-    """Link a document to a DIP entry: a URL, or a file (sanitised; raises UploadRejected)."""
+    """Link a document to a DIP entry: a URL, or a file (sanitised; raises UploadRejected).
+
+    Audited as ``dip_item.document_added``.
+    """
     if not (url or data):
         raise rules.RuleViolation(_("Give a link or a file."))
     document = PublicDocument(item=item, title=title, url=url)
@@ -76,7 +86,10 @@ def add_public_document(
 
 @transaction.atomic
 def save_exempted_item(*, actor, item: ExemptedInformationItem) -> ExemptedInformationItem:
-    """Create or change a DIK entry; a new end date re-arms the expiry alert."""
+    """Create or change a DIK entry; a new end date re-arms the expiry alert.
+
+    Audited as ``dik_item.created`` or ``dik_item.changed``.
+    """
     created = item.pk is None
     if not created:
         before = ExemptedInformationItem.objects.get(pk=item.pk)
@@ -95,6 +108,7 @@ def save_exempted_item(*, actor, item: ExemptedInformationItem) -> ExemptedInfor
 
 @transaction.atomic
 def delete_exempted_item(*, actor, item: ExemptedInformationItem) -> None:
+    """Remove ``item`` from the DIK (audited as ``dik_item.deleted``)."""
     audit.record("dik_item.deleted", obj=item, actor=actor)
     item.delete()
 
@@ -118,6 +132,8 @@ def send_ppid_reminders(*, today: date | None = None) -> int:
     - DIK entries whose exemption period ended (UU 20(1)).
     Each reminder has a key of (object, kind, due date), so a run creates only new
     ones. Returns how many were created.
+
+    A run that creates any is audited once as ``ppid.reminders_sent``.
     """
     today = today or queries.today()
     cal = working_calendar()

@@ -46,6 +46,8 @@ def file_objection(
     Raises RuleViolation when it comes more than 30 working days after the ground
     arose (UU 36(1)) unless staff record it anyway with ``accept_late`` (it is then
     flagged ``filed_late``), or when the ground date lies in the future.
+
+    Audited as ``objection.filed``.
     """
     filed_on = filed_on or queries.today()
     if ground_arose_on > filed_on:
@@ -105,6 +107,9 @@ def answer_objection(
 
     Only a user with Capability.PPID_SUPERIOR may answer (PermissionDenied). Reasons
     are required for every decision (mandatory by law when upholding).
+
+    Audited as ``objection.answered``; raises RuleViolation when it is answered already,
+    without a known decision or without reasons.
     """
     if not queries.is_ppid_superior(actor):
         raise PermissionDenied
@@ -151,6 +156,9 @@ def record_dispute(
 
     Creates the dispute on first call and updates outcome and notes afterwards. Flags it
     ``filed_late`` when filed more than 14 working days after the answer (UU 37(2)).
+
+    Audited as ``dispute.filed`` or ``dispute.updated``; raises RuleViolation for an unknown
+    outcome or a decided one without its date.
     """
     if outcome not in DisputeOutcome.values:
         raise rules.RuleViolation(_("Choose an outcome."))
@@ -182,7 +190,10 @@ def record_dispute(
 
 @transaction.atomic
 def record_objector_response(*, actor, objection: Objection, response: str) -> Objection:
-    """Note the objector's reaction to the answer (register keberatan column k)."""
+    """Note the objector's reaction to the answer (register keberatan column k).
+
+    Audited as ``objection.response_recorded``.
+    """
     obj = Objection.objects.select_for_update().get(pk=objection.pk)
     obj.requester_response = response.strip()
     obj.save(update_fields=["requester_response", "updated_at"])

@@ -68,6 +68,8 @@ def next_number(register: str, prefix: str, year: int) -> str:
 
 @dataclass(frozen=True)
 class Upload:
+    """A file sent with a request: its AttachmentKind, name and content (checked on save)."""
+
     kind: str  # AttachmentKind value
     name: str
     data: bytes
@@ -109,6 +111,8 @@ def submit_information_request(
     identity details or a contact is kept as incomplete; the notice clock still starts at
     receipt unless KANAL_PPID_CLOCK_STARTS_AT = "complete". Uploads are sanitised first,
     so a rejected file (UploadRejected) leaves nothing behind.
+
+    Audited as ``information_request.submitted``.
     """
     received_at = received_at or timezone.now()
     received_on = timezone.localdate(received_at)
@@ -180,7 +184,10 @@ def receive_request_from_case(
 
 @transaction.atomic
 def add_request_attachment(*, actor, request: InformationRequest, upload: Upload):
-    """Attach a sanitised KTP / power of attorney (raises UploadRejected)."""
+    """Attach a sanitised KTP / power of attorney (raises UploadRejected).
+
+    Audited as ``information_request.attachment_added``.
+    """
     attachment = _store_attachment(request, upload)
     audit.record(
         "information_request.attachment_added",
@@ -199,6 +206,8 @@ def complete_information_request(
 
     Raises RuleViolation when details are still missing or the request was answered.
     The due date changes only when the clock counts from completeness.
+
+    Audited as ``information_request.completed``.
     """
     req = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if req.state == RequestState.ANSWERED:
@@ -258,6 +267,8 @@ def extend_information_request(
 
     Raises RuleViolation after the deadline, on a second extension, without a reason.
     Tells the requester by e-mail when one was given.
+
+    Audited as ``information_request.extended``.
     """
     req = InformationRequest.objects.select_for_update().get(pk=request.pk)
     today = today or queries.today()
@@ -319,6 +330,8 @@ def issue_written_notice(
     consequence test). A rejection citing a DIK entry takes its ground and test.
     The PDF is stored with the notice; the e-mail (if the requester gave one) is
     recorded in the outbox and sent after commit.
+
+    Audited as ``information_request.notice_issued``.
     """
     req = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if req.state == RequestState.ANSWERED:

@@ -15,6 +15,10 @@ from ..models import AnonymisedCase
 
 
 def mask(text: str, known: list[str]) -> str:
+    """``text`` with personal data and the ``known`` values masked; empty stays empty.
+
+    Pure (writes nothing): the actions store its result.
+    """
     return redact_personal_data(text, known) if text else text
 
 

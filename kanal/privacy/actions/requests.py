@@ -53,7 +53,11 @@ def _lock_open(req: SubjectRequest) -> SubjectRequest:
 
 @transaction.atomic
 def complete_access_request(*, actor, request: SubjectRequest) -> dict:
-    """Hand the subject a copy of their data; returns it. Needs a checked identity."""
+    """Hand the subject a copy of their data; returns it. Needs a checked identity.
+
+    Audited as ``privacy.access_given``; raises RequestClosed when it is closed already,
+    ValueError unless it is an access request with a checked identity.
+    """
     req = _lock_open(request)
     if req.kind != RequestKind.ACCESS or not req.identity_checked:
         raise ValueError("an access request with a checked identity is needed")
@@ -82,6 +86,9 @@ def erase_subject_data(*, actor, request: SubjectRequest) -> list[str]:
     being handled keep the data: that handling is a public-service task (UU 27/2022
     Pasal 20(2)(e)); the outcome lists what was kept, and the retention job erases it
     later anyway. Returns the tracking numbers of the cases anonymised.
+
+    Audited as ``privacy.erasure_done``; raises RequestClosed when it is closed already,
+    ValueError unless it is an erasure request with a checked identity.
     """
     req = _lock_open(request)
     if req.kind != RequestKind.ERASURE or not req.identity_checked:
@@ -141,7 +148,10 @@ def erase_subject_data(*, actor, request: SubjectRequest) -> list[str]:
 
 @transaction.atomic
 def check_subject_identity(*, actor, request: SubjectRequest, how: str) -> SubjectRequest:
-    """Record that staff checked the subject's identity (KTP at the desk, code to contact)."""
+    """Record that staff checked the subject's identity (KTP at the desk, code to contact).
+
+    Audited as ``privacy.identity_checked``.
+    """
     req = _lock_open(request)
     req.identity_checked = True
     req.note = (req.note + "\n" if req.note else "") + f"identity checked: {how}"
@@ -152,6 +162,9 @@ def check_subject_identity(*, actor, request: SubjectRequest, how: str) -> Subje
 
 @transaction.atomic
 def refuse_subject_request(*, actor, request: SubjectRequest, reason: str) -> SubjectRequest:
+    """Close an open data-subject request as refused with ``reason`` (audited as
+    ``privacy.request_refused``); raises RequestClosed when it is closed already.
+    """
     req = _lock_open(request)
     req.state, req.closed_at, req.outcome = RequestState.REFUSED, timezone.now(), reason
     req.save(update_fields=["state", "closed_at", "outcome"])
@@ -174,7 +187,10 @@ BREACH_FIELDS = (
 
 @transaction.atomic
 def record_breach(*, actor, **fields) -> Breach:
-    """Record a personal-data breach; the notice clock (72 hours) runs from discovery."""
+    """Record a personal-data breach; the notice clock (72 hours) runs from discovery.
+
+    Audited as ``privacy.breach_recorded``.
+    """
     breach = Breach.objects.create(
         recorded_by=actor, **{k: v for k, v in fields.items() if k in BREACH_FIELDS}
     )

@@ -13,6 +13,8 @@ from .ppid_data import anonymise_information_request
 
 @dataclass(frozen=True)
 class RetentionReport:
+    """What one retention run anonymised, emptied and removed, and under which periods."""
+
     anonymised: int  # cases whose reporter was anonymised
     retention_days: int  # the case period, as before
     attachments_removed: int = 0  # files
