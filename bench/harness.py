@@ -2,7 +2,7 @@
 
 ``Stack`` creates a PostgreSQL database with a unique name, migrates it, loads the
 reference data, collects static files into a temporary folder, and starts/stops the
-production processes (gunicorn, ``db_worker``, ``run_scheduler``) on a free loopback
+production processes (gunicorn, ``task_worker``, ``run_scheduler``) on a free loopback
 port. Leaving the ``with`` block stops every process it started (by pid) and drops the
 database. Nothing listens on anything but 127.0.0.1.
 
@@ -218,11 +218,10 @@ class Stack:
                 *prefix,
                 PYTHON,
                 "manage.py",
-                "db_worker",
+                "task_worker",
                 "--interval",
                 str(interval),
                 "--no-reload",
-                "--no-startup-delay",
                 "--queue-name",
                 "*",  # every named queue (intake, notices, periodic, default)
                 "--worker-id",

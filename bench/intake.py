@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/intake.py [--seconds 12] [--clients 1,8,32]
 
-Starts a fresh database, gunicorn (3 gthread workers x 4 threads) and one db_worker,
+Starts a fresh database, gunicorn (3 gthread workers x 4 threads) and one task_worker,
 then for each concurrency level drives real HTTP over loopback:
 
 - form: each submission is a new citizen's browser, as the issue's client: a fresh
@@ -39,7 +39,7 @@ from bench.procstats import cpu_by_group
 
 TARGET_RATE = 200.0
 TARGET_P99_MS = 250.0
-# Where each case's CPU goes: gunicorn, db_worker, the scheduler (audit sealer),
+# Where each case's CPU goes: gunicorn, task_worker, the scheduler (audit sealer),
 # PostgreSQL, and this process sending the requests.
 CPU_PARTS = ["web", "worker", "scheduler", "postgres", "load generator"]
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')

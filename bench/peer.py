@@ -7,7 +7,7 @@ The peer is installed from PyPI into its own environment, ``bench/.peer/venv``
 (gitignored; created on the first run with ``uv``/``pip``: ``django-helpdesk==2.6.1``,
 gunicorn, psycopg), and served as its documentation suggests: gunicorn sync x 3,
 PostgreSQL, DEBUG off, its public ticket form (``bench/helpdesk_site``). Kanal is served
-as ``bench/`` serves it (gunicorn gthread 3 x 4, ``db_worker``, the scheduler,
+as ``bench/`` serves it (gunicorn gthread 3 x 4, ``task_worker``, the scheduler,
 PostgreSQL, Redis, ``KANAL_DEBUG=0``), with ``KANAL_REPORT_MIN_SECONDS=0`` through the
 environment (a closed-loop client sends at once; see ``bench/intake.py``).
 

@@ -3,7 +3,7 @@
     .venv/bin/uv pip install py-spy        # once (PyPI; a sampling profiler)
     .venv/bin/python bench/profile.py [--clients 8] [--seconds 20] [--path form|api]
 
-Starts the stack as ``bench/intake.py`` does (gunicorn gthread 3 x 4, ``db_worker``,
+Starts the stack as ``bench/intake.py`` does (gunicorn gthread 3 x 4, ``task_worker``,
 the scheduler, PostgreSQL, Redis, ``KANAL_DEBUG=0``, ``KANAL_REPORT_MIN_SECONDS=0``),
 each process under ``py-spy record --subprocesses`` (sampling at 250 Hz; threads
 waiting on a socket or a lock are not sampled, so samples approximate CPU), drives

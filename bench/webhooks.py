@@ -3,7 +3,7 @@
     .venv/bin/python bench/webhooks.py [--deliveries 10000] [--duplicates 0.1]
         [--clients 8] [--workers 2] [--wait 420] [--group-commit]
 
-Starts a fresh database, gunicorn and ``--workers`` db_worker processes, then posts a
+Starts a fresh database, gunicorn and ``--workers`` task_worker processes, then posts a
 burst of WhatsApp Cloud API text deliveries (Meta's documented shape, signed with
 X-Hub-Signature-256 over the raw body) to /webhooks/whatsapp/. Each unique delivery
 comes from its own sender, so each must become exactly one case; ``--duplicates`` of

@@ -148,15 +148,21 @@ class StopSignal:
 
     def __init__(self) -> None:
         self.stopped = False
+        self._second_exits = False
         self._read, self._write = os.pipe()
         os.set_blocking(self._write, False)
 
-    def install(self) -> StopSignal:
+    def install(self, *, second_exits: bool = False) -> StopSignal:
+        """Handle SIGTERM and SIGINT; with ``second_exits`` a second one exits at once
+        (status 1), for a process whose current piece of work may take long."""
+        self._second_exits = second_exits
         signal.signal(signal.SIGTERM, self._handle)
         signal.signal(signal.SIGINT, self._handle)
         return self
 
     def _handle(self, signum, frame) -> None:
+        if self.stopped and self._second_exits:
+            raise SystemExit(1)
         self.stopped = True
         with contextlib.suppress(BlockingIOError):
             os.write(self._write, b"x")

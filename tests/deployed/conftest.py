@@ -3,7 +3,7 @@
 ``KanalDeployment`` prepares a fresh SQLite database (``migrate`` and
 ``load_reference_data``, once per session, copied for each test), then starts the web
 server (gunicorn, as docs/deploy.md says, or ``runserver``) with nothing but
-environment variables, runs the worker (``db_worker --batch``) and management commands
+environment variables, runs the worker (``task_worker --batch``) and management commands
 in the same environment, and reads results from the database file with ``sqlite3``.
 Nothing here touches Django settings in the test process.
 """
@@ -115,9 +115,7 @@ class KanalDeployment:
     def work(self, rounds: int = 2) -> None:
         """Run the worker until the queue is empty (tasks enqueue tasks: a few rounds)."""
         for _ in range(rounds):
-            self.manage(
-                "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*"
-            )
+            self.manage("task_worker", "--batch", "--no-reload", "--queue-name", "*")
 
     def rows(self, sql: str, params=()) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:

@@ -1,4 +1,4 @@
-"""Fault tests: real processes (gunicorn, db_worker, PostgreSQL) killed and restarted.
+"""Fault tests: real processes (gunicorn, the task worker, PostgreSQL) killed and restarted.
 
 They start their own stack through ``bench/harness.py`` (a fresh PostgreSQL database,
 gunicorn on a free loopback port, workers) and read the results straight from that

@@ -308,7 +308,6 @@ def test_the_outbox_sweep_requeues_messages_left_pending(
 
 
 def test_a_delivery_is_processed_before_an_earlier_backlog_of_follow_up_work(post_event):
-    from django_tasks_db.models import DBTaskResult
 
     from kanal.core.tasks import record_heartbeat
 
@@ -316,7 +315,9 @@ def test_a_delivery_is_processed_before_an_earlier_backlog_of_follow_up_work(pos
         record_heartbeat.enqueue(f"notice {n}")
     assert post_event("whatsapp", payload("whatsapp_text.json")).status_code == 200
     event = InboundEvent.objects.get()
-    # The claim the worker makes (db_worker: ready(), then get_locked()).
-    claimed = DBTaskResult.objects.ready().get_locked()
+    # The worker's own claim (manage.py task_worker), one row.
+    from kanal.core.worker import TaskWorker, WorkerOptions
+
+    [claimed] = TaskWorker(WorkerOptions(queues=["*"], worker_id="t", claim=1)).claim()
     assert claimed.task_path == "kanal.channels.tasks.process_inbound_event"
     assert claimed.args_kwargs["args"] == [event.pk]

@@ -11,19 +11,11 @@ from django_tasks_db.models import DBTaskResult
 from kanal.core import schedule
 from kanal.core.models import Heartbeat, ScheduledJob
 from kanal.core.tasks import enqueue_on_commit, record_heartbeat
+from kanal.core.worker import TaskWorker, WorkerOptions
 
 
 def run_worker():
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--interval",
-        "0.01",
-        "--queue-name",
-        "*",
-        verbosity=0,
-    )
+    call_command("task_worker", "--batch", "--interval", "0.01", "--queue-name", "*", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -127,12 +119,11 @@ def test_a_periodic_job_is_claimed_before_a_backlog_of_ordinary_tasks():
         backlog = {str(record_heartbeat.enqueue(f"backlog {n}").id) for n in range(3)}
         due = schedule.enqueue_due_jobs()  # every registered job is due on the first run
         assert "test.sealer" in due
-        # The claims the worker makes (db_worker: ready(), then get_locked()), in order.
+        # The worker's claims (ready() in the queue's order, one at a time here), in order.
         claims = []
+        worker = TaskWorker(WorkerOptions(queues=["*"], worker_id="t", claim=1))
         for _ in range(len(due) + len(backlog)):
-            row = DBTaskResult.objects.ready().get_locked()
-            claims.append(row)
-            DBTaskResult.objects.filter(pk=row.pk).update(status="RUNNING")
+            claims += worker.claim()
         assert {str(row.pk) for row in claims[len(due) :]} == backlog
         assert ["sealer"] in [row.args_kwargs["args"] for row in claims[: len(due)]]
     finally:

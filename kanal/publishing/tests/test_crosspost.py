@@ -181,7 +181,7 @@ def test_publishing_queues_one_driver_per_channel_with_the_transaction(editor, r
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0.01", verbosity=0)
+    call_command("task_worker", "--batch", "--interval", "0.01", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)

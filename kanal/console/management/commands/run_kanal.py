@@ -35,7 +35,7 @@ class Command(BaseCommand):
         supervisor = Supervisor(
             commands={
                 "web": [python, manage, "runserver", f"{host}:{port}", "--noreload"],
-                "worker": [python, manage, "db_worker", "--interval", "1", "--queue-name", "*"],
+                "worker": [python, manage, "task_worker", "--interval", "1", "--queue-name", "*"],
                 "scheduler": [python, manage, "run_scheduler"],
             },
             cwd=str(base),

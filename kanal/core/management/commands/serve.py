@@ -142,7 +142,7 @@ class Command(BaseCommand):
         node = socket.gethostname()[:40]
         for n in range(1, opts["task_workers"] + 1):
             commands[f"worker-{n}"] = [
-                python, manage, "db_worker", "--no-reload", "--interval", "1",
+                python, manage, "task_worker", "--no-reload", "--interval", "1",
                 "--queue-name", opts["queues"], "--worker-id", f"{node}-{os.getpid()}-{n}",
             ]  # fmt: skip
         if opts["scheduler"]:
