@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -18,6 +20,10 @@ from kanal.publishing.actions.visits import link_complaint_to_visit
 
 from . import rules
 from .models import DeviceSession
+
+if TYPE_CHECKING:
+    from kanal.publishing.models import FieldVisit
+    from kanal.wilayah.models import Kelurahan
 
 
 @transaction.atomic
@@ -103,7 +109,7 @@ class FieldRecord:
     slip: str
     text: str
     channel: str
-    kelurahan: object = None
+    kelurahan: Kelurahan | None = None
     lat: float | None = None
     lng: float | None = None
     place: str = ""
@@ -112,8 +118,8 @@ class FieldRecord:
     wants_no_contact: bool = False
     consent_text: str = ""
     photo: tuple[str, bytes] | None = None
-    visit: object = None
-    recorded_at: object = None
+    visit: FieldVisit | None = None
+    recorded_at: datetime | None = None
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +37,9 @@ from kanal.wilayah.models import Kelurahan
 
 from . import rules
 from .rules import CaseTimes, Figures, Tally
+
+if TYPE_CHECKING:
+    from kanal.directory.models import Unit
 
 # Days of calendar kept on each side of the period for disposition and follow-up
 # dates; a case with a date outside (an import with odd dates) is counted in Python.
@@ -57,7 +61,7 @@ class Period:
 class Row:
     """One line of a figures table: a unit or a kelurahan with its figures."""
 
-    subject: object
+    subject: Unit | Kelurahan
     figures: Figures
 
 
@@ -144,7 +148,7 @@ def python_figures(cases, today: date) -> AllFigures:
     everything: list[CaseTimes] = []
     for unit_id, kelurahan_id, received, disposed, followed, completed, reopens, rating in rows:
         times = CaseTimes(
-            received_on=_local(received),
+            received_on=timezone.localdate(received),
             disposed_on=_local(disposed),
             followed_up_on=_local(followed),
             completed=completed is not None,
@@ -244,7 +248,7 @@ UNION ALL SELECT 'kr', inside, area_id, rating, {_SUMS} FROM base WHERE rating I
 class _Group:
     """What the database returned for one unit or kelurahan (or no unit / kelurahan)."""
 
-    counts: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # n, decided, on time, …
+    counts: tuple[int, ...] = (0, 0, 0, 0, 0)  # n, decided, on time, completed, reopened
     days: Counter = field(default_factory=Counter)
     ratings: Counter = field(default_factory=Counter)
 
@@ -265,15 +269,16 @@ def _pg_day_index(column: str, window: list[rules.WindowDay]) -> tuple[str, list
     days = [d.day for d in window] + [window[-1].day + timedelta(days=1)]
     offsets = {zone.utcoffset(datetime.combine(day, time.min)) for day in days}
     start = f"DATE '{window[0].day.isoformat()}'"
-    if len(offsets) == 1 and connection.timezone_name == "UTC":
-        seconds = int(offsets.pop().total_seconds())
+    offset = offsets.pop() if len(offsets) == 1 else None
+    if offset is not None and connection.timezone_name == "UTC":
+        seconds = int(offset.total_seconds())
         return f"(c.{column} + interval '{seconds} seconds')::date - {start} + 1", []
     return f"(c.{column} AT TIME ZONE %s)::date - {start} + 1", [zone.key]
 
 
 def _grouped(period: Period, today: date, window: list[rules.WindowDay]):
     """Run the statement; returns {("u"|"k", key): _Group} and the cases left out."""
-    columns = {
+    columns: dict[str, F | TruncDate] = {
         "c_unit": F("unit_id"),
         "c_area": F("kelurahan_id"),
         "c_disposed_at": F("disposed_at"),

@@ -217,10 +217,10 @@ def compute_figures(
         received=received,
         decided=decided,
         on_time=on_time,
-        follow_up_days=tuple(days),
+        follow_up_days=Tally.of(days),
         completed=completed,
         reopened=reopened,
-        ratings=tuple(ratings),
+        ratings=Tally.of(ratings),
         minimum=minimum,
     )
 
@@ -266,7 +266,8 @@ def ranked(rows: Iterable[T], figure: Callable[[T], float | None]) -> list[T]:
     Rows below the minimum sample have no figure (None) and are left out: they are
     listed apart as "too few cases", never ranked.
     """
-    return sorted((r for r in rows if figure(r) is not None), key=lambda r: -figure(r))
+    published = [(row, value) for row in rows if (value := figure(row)) is not None]
+    return [row for row, _ in sorted(published, key=lambda pair: -pair[1])]
 
 
 def bucket(value: int, maximum: int, buckets: int = 5) -> int:

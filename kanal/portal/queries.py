@@ -8,6 +8,7 @@ state, dates): never the description, the reporter or attachments.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,9 @@ from kanal.wilayah.models import Kecamatan, Kelurahan
 from kanal.wilayah.queries import kelurahan_names
 
 from . import rules
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PUBLIC_CASE_FIELDS = (
     "tracking_number",
@@ -94,7 +98,7 @@ def programs(limit: int = 4) -> QuerySet[ContentItem]:
 # --- directory ---------------------------------------------------------------------------
 
 
-def directory_groups() -> list[tuple[str, list[Unit]]]:
+def directory_groups() -> list[tuple[StrOrPromise, list[Unit]]]:
     """City units grouped by kind (label, units), in the order of UnitKind."""
     units = list(city_units().order_by("name"))
     return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAP_WIDTH = 600
@@ -33,7 +34,9 @@ def _rings(geometry) -> list:
     return rings
 
 
-def map_geometry(areas: list[tuple[str, str, dict]], width: int = MAP_WIDTH) -> MapGeometry:
+def map_geometry(
+    areas: Iterable[tuple[str, str, dict | None]], width: int = MAP_WIDTH
+) -> MapGeometry:
     """Project (code, name, GeoJSON) areas onto an SVG canvas ``width`` wide.
 
     Equirectangular projection scaled by cos(latitude) at the map's centre: exact enough

@@ -113,10 +113,11 @@ def preview(channel: str, caption: str, images: list[tuple[int, int]]) -> Channe
         )
     if channel in NEEDS_IMAGE and not images:
         problems.append(_("%(channel)s needs at least one image.") % {"channel": channel})
-    low, high = IMAGE_RATIOS.get(channel, (None, None))
+    ratios = IMAGE_RATIOS.get(channel)
     for i, (w, h) in enumerate(images, start=1):
-        if low is None or not h:
+        if ratios is None or not h:
             continue
+        low, high = ratios
         ratio = w / h
         if not low <= ratio <= high:
             problems.append(

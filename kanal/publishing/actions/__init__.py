@@ -52,7 +52,10 @@ __all__ = [
 def _unique_slug(title: str, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:200] or "konten"
     slug, n = base, 2
-    while ContentItem.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    others = ContentItem.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -111,7 +114,7 @@ def update_item(actor, item: ContentItem, **fields) -> ContentItem:
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     if item.state not in rules.EDITABLE_STATES:
         raise rules.TransitionRefused(_("Only a draft can be changed. Return it to draft first."))
-    changed = []
+    changed: list[str] = []
     for name in ("title", "summary", "body", "scheduled_at", "progress_percent", "kind"):
         if name in fields and getattr(item, name) != fields[name]:
             setattr(item, name, fields[name])
