@@ -92,17 +92,17 @@ def load_routing_data(*, actor=None, keywords_csv: Path, gazetteer_csv: Path) ->
         fields=["weight"],
     )
     wanted_places: dict[tuple, dict] = {}
-    for row in datafiles.read_gazetteer(gazetteer_csv):
-        key = (row.name, row.kind, row.kelurahan_code, row.kecamatan_code)
-        wanted_places[key] = {
-            "name": row.name,
-            "kind": row.kind,
-            "kelurahan_code": row.kelurahan_code,
-            "kecamatan_code": row.kecamatan_code,
-            "unit_hint": units.get(row.unit_hint),
-            "needs_prefix": row.needs_prefix,
-            "case_sensitive": row.case_sensitive,
-            "not_after": row.not_after,
+    for place in datafiles.read_gazetteer(gazetteer_csv):
+        place_key = (place.name, place.kind, place.kelurahan_code, place.kecamatan_code)
+        wanted_places[place_key] = {
+            "name": place.name,
+            "kind": place.kind,
+            "kelurahan_code": place.kelurahan_code,
+            "kecamatan_code": place.kecamatan_code,
+            "unit_hint": units.get(place.unit_hint),
+            "needs_prefix": place.needs_prefix,
+            "case_sensitive": place.case_sensitive,
+            "not_after": place.not_after,
         }
     places = _sync(
         GazetteerEntry,
@@ -143,6 +143,7 @@ def save_keyword(*, actor, keyword: RoutingKeyword) -> RoutingKeyword:
 
 @transaction.atomic
 def delete_keyword(*, actor, keyword: RoutingKeyword) -> None:
+    """Delete a routing keyword (audited); suggestions stop using it within a minute."""
     audit.record(
         "routing_keyword.deleted",
         actor=actor,
@@ -174,6 +175,7 @@ def save_gazetteer_entry(*, actor, entry: GazetteerEntry) -> GazetteerEntry:
 
 @transaction.atomic
 def delete_gazetteer_entry(*, actor, entry: GazetteerEntry) -> None:
+    """Delete a gazetteer entry (audited); places and landmark hints stop using it."""
     audit.record("gazetteer_entry.deleted", actor=actor, obj=entry, data={"name": entry.name})
     entry.delete()
     _changed_later()

@@ -8,6 +8,7 @@ the figures of what the verifier sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from . import cues, rules
 from .classifier import RouterModel, prepare
@@ -25,6 +26,19 @@ from .scoring import (
 # unit: a missed misconduct report costs more than a second look (recall first). A
 # trained model carries its own threshold, chosen on held-apart predictions.
 OVERSIGHT_THRESHOLD = 0.2
+
+
+class ScoringModel(Protocol):
+    """What :func:`predict` needs of a model: the trained :class:`RouterModel`, or the
+    rules-only stand-in used when no model file exists (every margin 0)."""
+
+    beta: float
+    gamma: float
+    temperature: float
+    kind_temperature: float
+    oversight_temperature: float
+
+    def margins(self, prepared: tuple[str, str]) -> tuple[dict, dict, float]: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,7 @@ class Prediction:
 
 def predict(
     text: str,
-    model: RouterModel,
+    model: RouterModel | ScoringModel,
     keywords: rules.KeywordIndex,
     gazetteer: Gazetteer,
     *,

@@ -44,14 +44,17 @@ NEIGHBOUR_DISTANCE_DEG = 20 / 111_000
 
 
 def model_path() -> Path:
+    """Where the trained model file is read from (``KANAL_ROUTING_MODEL_PATH``)."""
     return Path(settings.KANAL_ROUTING_MODEL_PATH)
 
 
 def data_dir() -> Path:
+    """The folder of the routing data files (``KANAL_ROUTING_DATA_DIR``)."""
     return Path(settings.KANAL_ROUTING_DATA_DIR)
 
 
 def operator_threshold() -> float:
+    """Below this unit confidence the operator decides (``KANAL_ROUTING_OPERATOR_THRESHOLD``)."""
     return float(settings.KANAL_ROUTING_OPERATOR_THRESHOLD)
 
 
@@ -87,6 +90,8 @@ def forget_model() -> None:
 
 @dataclass
 class RoutingData:
+    """The per-process cache of what suggestions need from the database (or the files)."""
+
     keywords: rules.KeywordIndex
     gazetteer: Gazetteer
     slang: dict[str, str]
@@ -146,7 +151,7 @@ def _load_routing_data(version: int, now: float) -> RoutingData:
             kind=e.kind,
             kelurahan_code=e.kelurahan_code,
             kecamatan_code=e.kecamatan_code,
-            unit_hint=e.unit_hint.code if e.unit_hint_id else "",
+            unit_hint=e.unit_hint.code if e.unit_hint_id and e.unit_hint else "",
             needs_prefix=e.needs_prefix,
             case_sensitive=e.case_sensitive,
             not_after=e.not_after,
@@ -257,6 +262,7 @@ class _RulesOnlyModel:
     beta, gamma, temperature, kind_temperature, oversight_temperature = 1.0, 0.0, 0.5, 1.0, 1.0
 
     def margins(self, prepared):
+        """No model: no unit margins, a slight lean to complaints, oversight unlikely."""
         return {}, {rules.PENGADUAN: 0.0, rules.ASPIRASI: -0.5}, -1.0
 
 
@@ -296,7 +302,7 @@ def _compute_neighbours() -> dict[str, set[str]]:
 
     codes, shapes = [], []
     for code, boundary in Kelurahan.objects.exclude(boundary=None).values_list("code", "boundary"):
-        geometry = shape(boundary if isinstance(boundary, dict) else json.loads(boundary))
+        geometry = shape(boundary if isinstance(boundary, dict) else json.loads(str(boundary)))
         codes.append(code)
         shapes.append(geometry.buffer(0) if not geometry.is_valid else geometry)
     tree = STRtree(shapes)

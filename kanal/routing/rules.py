@@ -35,6 +35,9 @@ DEFAULT_AUTO_APPLY_THRESHOLD = 0.9
 
 @dataclass(frozen=True)
 class KeywordRow:
+    """One keyword as written in keywords.csv or the table: a unit code (or ``ppid``),
+    a phrase of normalised text and its weight (0–10)."""
+
     unit_code: str
     phrase: str
     weight: float = 1.0
@@ -91,6 +94,7 @@ def keyword_scores(found: dict[str, list[KeywordRow]]) -> dict[str, float]:
 
 
 def strongest_phrases(rows: list[KeywordRow], limit: int = 2) -> list[str]:
+    """The ``limit`` phrases of the highest weight (ties by phrase), for the reason text."""
     return [r.phrase for r in sorted(rows, key=lambda r: (-r.weight, r.phrase))[:limit]]
 
 
@@ -149,6 +153,8 @@ def kind_cues(normalised_text: str) -> list[str]:
 
 
 def softmax(scores: dict[str, float], temperature: float = 1.0) -> dict[str, float]:
+    """Probabilities summing to 1 from ``scores`` (softmax at ``temperature``, computed
+    from the top score so it never overflows); {} for no scores."""
     if not scores:
         return {}
     top = max(scores.values())
@@ -179,11 +185,14 @@ def combine_scores(
 
 
 def top_k(probabilities: dict[str, float], k: int = 3) -> list[tuple[str, float]]:
+    """The ``k`` most probable (code, probability) pairs, ties broken by code."""
     return sorted(probabilities.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
 
 
 @dataclass(frozen=True)
 class Decision:
+    """What happens to a unit suggestion: left to the operator, or applied at once."""
+
     operator_decides: bool
     auto_apply: bool
 
@@ -207,6 +216,7 @@ def decide(
 
 
 def is_outside_authority(unit_code: str) -> bool:
+    """True for a body outside the city's authority (``luar-pln`` …): refer at once."""
     return unit_code.startswith(OUTSIDE_PREFIX)
 
 
@@ -224,6 +234,7 @@ def shingles(text: str, n: int = SHINGLE) -> frozenset[str]:
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """|a ∩ b| / |a ∪ b|; 0 when either set is empty."""
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
@@ -271,6 +282,7 @@ def gazetteer_problem(kind: str, kelurahan_code: str, kecamatan_code: str) -> st
 
 
 def auto_apply_problem(threshold: float) -> str:
+    """Why an auto-apply threshold is refused ("" when it is between 0.5 and 1)."""
     if not 0.5 <= threshold <= 1.0:
         return _("The minimum confidence must be between 0.5 and 1.")
     return ""
