@@ -106,6 +106,7 @@ def add_membership(
 
 @transaction.atomic
 def remove_membership(*, actor, membership: Membership) -> None:
+    """Take ``membership`` away (audited); the user's admin access follows the roles left."""
     user = membership.user
     audit.record(
         "staff.membership_removed",

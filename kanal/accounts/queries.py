@@ -32,10 +32,12 @@ def scope_for(user) -> StaffScope:
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    """The user's confirmed authenticator (second factor), or None when there is none yet."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
 def pending_totp_device(user: User) -> TOTPDevice | None:
+    """The authenticator being set up (not yet confirmed with a code), or None."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
 
 

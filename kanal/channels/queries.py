@@ -32,6 +32,7 @@ from .models import (
 
 
 def has_whatsapp_template() -> bool:
+    """Whether a WhatsApp template is configured for notices outside the 24-hour window."""
     return bool((settings.KANAL_WHATSAPP_NOTICE_TEMPLATE or {}).get("name"))
 
 
@@ -100,6 +101,10 @@ def access_channel_health(user) -> None:
 
 
 def quiet_period(provider: str) -> timedelta:
+    """How long ``provider`` may stay silent before channel health calls it silent.
+
+    One setting (``KANAL_CHANNEL_QUIET_HOURS``) for every provider today.
+    """
     return timedelta(hours=settings.KANAL_CHANNEL_QUIET_HOURS)
 
 
@@ -222,6 +227,7 @@ def channel_health(now: datetime | None = None) -> list[ChannelHealth]:
 
 
 def failed_events(limit: int = 50):
+    """The ``limit`` most recent inbound events that failed, without their bodies."""
     return InboundEvent.objects.filter(status=EventStatus.FAILED).defer("body")[:limit]
 
 

@@ -56,6 +56,10 @@ def tiktok_signature_ok(
 
 
 def tiktok_signature(client_secret: str, body: bytes, now: datetime) -> str:
+    """The ``Tiktok-Signature`` header TikTok sends with ``body`` at ``now``.
+
+    ``t=<unix seconds>,s=<hex HMAC-SHA256 of "t.body">``; what ``tiktok_signature_ok``
+    checks (the channel probe and the tests sign with it)."""
     stamp = str(int(now.timestamp()))
     digest = hmac.new(client_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256)
     return f"t={stamp},s={digest.hexdigest()}"

@@ -76,6 +76,9 @@ def describe_due_date(start: date, days: int) -> str:
 
 
 def format_explanation(exp: DueDateExplanation) -> str:
+    """A due date's explanation as one translated sentence: the working days counted and the
+    weekend days and holidays left out, with dates as "6 Desember 2026"."""
+
     def fmt(d: date) -> str:
         return formats.date_format(d, "j F Y")
 
@@ -97,4 +100,5 @@ def format_explanation(exp: DueDateExplanation) -> str:
 
 
 def last_heartbeat(name: str) -> Heartbeat | None:
+    """The last heartbeat of the process called ``name``, or None when it never beat."""
     return Heartbeat.objects.filter(name=name).first()

@@ -13,6 +13,7 @@ def city_units() -> QuerySet[Unit]:
 
 
 def outside_bodies() -> QuerySet[Unit]:
+    """Active bodies outside the city government (cases are forwarded to them, not assigned)."""
     return Unit.objects.filter(is_active=True, kind=UnitKind.OUTSIDE)
 
 
@@ -24,4 +25,5 @@ def area_office_for(area_code: str) -> Unit | None:
 
 
 def active_categories() -> QuerySet[Category]:
+    """Active complaint categories, with their parent and default unit loaded."""
     return Category.objects.filter(is_active=True).select_related("parent", "default_unit")

@@ -36,10 +36,13 @@ def device_of(request) -> DeviceSession | None:
 
 
 def device_by_token(token: str) -> DeviceSession | None:
+    """The device session holding ``token``, or None (also for an empty token)."""
     return DeviceSession.objects.filter(token=token).first() if token else None
 
 
 def needs_reverification(device: DeviceSession, now=None) -> bool:
+    """Whether ``device`` has been idle too long and must pass the second factor again
+    (``KANAL_FIELD_IDLE_MINUTES``; see ``rules.needs_reverification``)."""
     return rules.needs_reverification(
         verified_at=device.verified_at,
         last_active_at=device.last_active_at,
@@ -83,6 +86,8 @@ def device_rows(user, limit: int = 200) -> list[DeviceRow]:
 
 
 def access_device(user, device_id: int) -> DeviceSession:
+    """The device ``device_id`` if ``user`` may see it; PermissionDenied otherwise (also when
+    it does not exist, so an id reveals nothing)."""
     device = devices_visible_to(user).filter(pk=device_id).first()
     if device is None:
         raise PermissionDenied

@@ -89,6 +89,7 @@ def cache_seconds() -> int:
 
 
 def current_period(today: date | None = None) -> Period:
+    """The last ``KANAL_FIGURES_PERIOD_DAYS`` days up to ``today`` (local date), both included."""
     end = today or timezone.localdate()
     days = int(settings.KANAL_FIGURES_PERIOD_DAYS)
     return Period(end - timedelta(days=days - 1), end)
@@ -456,6 +457,7 @@ def all_figures(period: Period | None = None) -> AllFigures:
 
 
 def city_figures(period: Period | None = None) -> Figures:
+    """The figures of the whole city for ``period`` (the current period by default; cached)."""
     return all_figures(period).city
 
 

@@ -84,14 +84,17 @@ def channels() -> Channels:
 
 
 def latest_announcements(limit: int = 3) -> QuerySet[ContentItem]:
+    """The ``limit`` newest published announcements."""
     return news_items().filter(kind=ContentKind.ANNOUNCEMENT)[:limit]
 
 
 def latest_news(limit: int = 3) -> QuerySet[ContentItem]:
+    """The ``limit`` newest published news items and press releases (announcements apart)."""
     return news_items().exclude(kind=ContentKind.ANNOUNCEMENT)[:limit]
 
 
 def programs(limit: int = 4) -> QuerySet[ContentItem]:
+    """The first ``limit`` published priority programs, in their usual order."""
     return priority_programs()[:limit]
 
 
@@ -126,6 +129,7 @@ def services_of(unit: Unit) -> QuerySet[Category]:
 
 
 def news_about(unit: Unit, limit: int = 5) -> QuerySet[ContentItem]:
+    """The ``limit`` newest published news items that name ``unit``."""
     return news_items().filter(units=unit)[:limit]
 
 
@@ -157,6 +161,7 @@ def offices_in(place: Kecamatan | Kelurahan) -> list[Unit]:
 
 
 def all_areas() -> list[tuple[Kecamatan, list[Kelurahan]]]:
+    """Every kecamatan with its kelurahan, both by name."""
     kelurahan = list(Kelurahan.objects.select_related("kecamatan").order_by("name"))
     return [
         (k, [x for x in kelurahan if x.kecamatan_id == k.pk])

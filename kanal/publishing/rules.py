@@ -186,4 +186,5 @@ def tiktok_privacy(options: list[str], audited: bool) -> str:
 
 
 def instagram_quota_left(usage: int, total: int) -> int:
+    """How many posts Instagram still allows in its window (never below zero)."""
     return max(total - usage, 0)

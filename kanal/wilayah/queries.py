@@ -57,6 +57,7 @@ def kelurahan_at(lat: float, lng: float) -> Kelurahan | None:
 
 
 def all_kecamatan():
+    """Every kecamatan, by name."""
     return Kecamatan.objects.order_by("name")
 
 
@@ -84,4 +85,5 @@ def kelurahan_by_code(code: str) -> Kelurahan | None:
 
 
 def kelurahan_of(kecamatan_code: str):
+    """The kelurahan of the kecamatan with Kemendagri code ``kecamatan_code``, by name."""
     return Kelurahan.objects.filter(kecamatan__code=kecamatan_code).order_by("name")

@@ -213,6 +213,10 @@ def _citizen_for(item: rules.InboundItem) -> Citizen:
 
 
 def contact_for(item: rules.InboundItem) -> Contact:
+    """The contact that sent ``item``, created (with its citizen) on first contact.
+
+    A known contact whose display name changed on the channel gets the new name; nothing
+    else of a known contact is changed."""
     contact = Contact.objects.filter(channel=item.channel, external_id=item.contact_id).first()
     if contact is None:
         contact = Contact.objects.create(

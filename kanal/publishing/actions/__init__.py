@@ -213,6 +213,7 @@ def publish_due_items(now=None) -> list[int]:
 
 @transaction.atomic
 def add_comment(actor, item: ContentItem, body: str) -> Comment:
+    """Add an editor's comment (surrounding blanks removed) to ``item``, audited."""
     comment = Comment.objects.create(item=item, author=actor, body=body.strip())
     audit.record("content.commented", actor=actor, obj=item, data={"comment": comment.pk})
     return comment

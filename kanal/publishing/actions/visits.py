@@ -25,6 +25,8 @@ def plan_field_visit(actor, *, talking_points=(), **fields) -> FieldVisit:
 
 @transaction.atomic
 def update_field_visit(actor, visit: FieldVisit, *, talking_points=None, **fields) -> FieldVisit:
+    """Change a planned visit's fields (names outside ``VISIT_FIELDS`` are ignored) and, when
+    given, its talking points; audited with the names passed."""
     visit = FieldVisit.objects.select_for_update().get(pk=visit.pk)
     for name, value in fields.items():
         if name in VISIT_FIELDS:
