@@ -128,3 +128,51 @@ def test_routing_retrain_compares_before_and_after_and_refuses_a_worse_model(
     out = capsys.readouterr().out
     assert "the installed model" in out and "the new model" in out
     assert (tmp_path / "router.joblib").read_bytes() == installed
+
+
+def test_routing_retrain_learns_from_operators_reroutes(
+    small_jsonl, small_heldout, tmp_path, settings, capsys, reference_data, staff_factory
+):
+    """Every operator re-route is a labelled example: cases an operator sent to Damkar
+    (a unit the small training file lacks) teach the retrained model that unit, and
+    every fifth of them is held apart to judge it, never trained on."""
+    from kanal.complaints import actions as complaint_actions
+    from kanal.complaints.tests.factories import make_case
+    from kanal.directory.models import Unit
+
+    settings.KANAL_ROUTING_MODEL_PATH = tmp_path / "router.joblib"
+    operator = staff_factory("op", [("operator", "diskominfo")])
+    damkar = Unit.objects.get(code="damkar")
+    texts = [
+        "Ular kobra masuk ke dapur rumah warga",
+        "Sarang tawon besar di atap rumah, anak-anak disengat",
+        "Kucing terjebak di atas pohon sejak kemarin",
+        "Ular piton di selokan belakang rumah",
+        "Biawak masuk ke kamar mandi warga",
+        "Kebakaran gudang kayu di gang sempit",
+        "Tawon vespa bersarang di plafon sekolah",
+    ]
+    cases = [make_case(title=t, description=t + ", mohon bantuan.") for t in texts]
+    for case in cases:
+        complaint_actions.dispose_complaint(actor=operator, case=case, unit=damkar)
+    held_apart = sum(case.pk % 5 == 0 for case in cases)
+
+    call_command(
+        "routing_retrain",
+        "--without-dev-set",
+        "--from-cases",
+        "--file",
+        str(small_jsonl),
+        "--heldout",
+        str(small_heldout),
+        "--min-top1",
+        "0",
+        "--yes",
+    )
+    out = capsys.readouterr().out
+    assert (
+        f"7 cases routed by a person: {7 - held_apart} to train on, {held_apart} held apart" in out
+    )
+    model = joblib.load(tmp_path / "router.joblib")
+    assert model.trained_on == 36 + 7 - held_apart
+    assert "damkar" in set(model.unit_clf.classes_)
