@@ -17,7 +17,9 @@ from django.conf import settings
 KANAL = settings.BASE_DIR / "kanal"
 LAYERS = ("actions", "rules", "queries")
 # Apps whose layers still have undocumented public functions (being worked on elsewhere).
-PENDING = frozenset({"routing"})
+# Empty: every app is documented. An app reshaped on a branch may be named here for the
+# length of that work; the second test removes it once it is done.
+PENDING: frozenset[str] = frozenset()
 
 
 def layer_modules(app: Path) -> list[Path]:
