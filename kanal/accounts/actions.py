@@ -145,11 +145,12 @@ def confirm_totp_enrolment(user: User, device: TOTPDevice, token: str) -> bool:
 def record_login(user: User | None, *, username: str, outcome: str, ip: str) -> None:
     """Audit a login step: outcome is password_ok, password_failed, otp_failed,
     logged_in, rate_limited or logged_out."""
+    known = user if user and user.pk else None
     audit.record(
         f"staff.{outcome}",
-        actor=user if user and user.pk else None,
-        obj=user if user and user.pk else None,
-        actor_label="" if user and user.pk else f"anonymous:{username}"[:100],
+        actor=known,
+        obj=known,
+        actor_label=audit.unless_signed_in(known, f"anonymous:{username}"[:100]),
         data={"username": username, "ip": ip},
     )
 

@@ -13,7 +13,7 @@ from kanal.channels.rules import CHANNEL_PROVIDER
 from kanal.core import phones
 
 from . import rules
-from .models import DeliveryAttempt, OutboxMessage
+from .models import AttemptState, DeliveryAttempt, MessageStatus, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def delivery_lines(messages, *, show_addresses: bool) -> list[DeliveryLine]:
                     detail=attempt.detail,
                 )
             )
-            if attempt.state == "sent" and attempt.provider_status != "failed":
+            if attempt.state == AttemptState.SENT and attempt.provider_status != "failed":
                 reached_by = attempt
         # "Reached" only on the provider's delivery report: a mail server or Graph accepting
         # a message is not the person having it.
@@ -153,7 +153,7 @@ def delivery_lines(messages, *, show_addresses: bool) -> list[DeliveryLine]:
             outcome = _("Sent by %(route)s; no delivery report yet.") % {
                 "route": rules.route_name(reached_by.route)
             }
-        elif message.status == "unreachable":
+        elif message.status == MessageStatus.UNREACHABLE:
             outcome = _("Did not reach the person: every way to contact them failed.")
         else:
             outcome = _("Still being sent.")
@@ -184,7 +184,9 @@ def delivery_panel_for_request(information_request) -> list[DeliveryLine]:
 def unreachable_count(*, days: int) -> int:
     """Messages recorded in the last ``days`` days that no route reached (for /metrics)."""
     since = timezone.now() - timedelta(days=days)
-    return OutboxMessage.objects.filter(status="unreachable", created_at__gte=since).count()
+    return OutboxMessage.objects.filter(
+        status=MessageStatus.UNREACHABLE, created_at__gte=since
+    ).count()
 
 
 def attempt_for_reference(reference: str) -> DeliveryAttempt | None:
@@ -198,12 +200,12 @@ def attempt_for_reference(reference: str) -> DeliveryAttempt | None:
 def stale_pending(older_than: datetime) -> list[int]:
     """Messages still pending and untouched since ``older_than`` (their worker died)."""
     return list(
-        OutboxMessage.objects.filter(status="pending", updated_at__lt=older_than)
+        OutboxMessage.objects.filter(status=MessageStatus.PENDING, updated_at__lt=older_than)
         .filter(next_try_at__isnull=True)
         .values_list("pk", flat=True)[:500]
     ) + list(
         OutboxMessage.objects.filter(
-            status="pending", updated_at__lt=older_than, next_try_at__lt=older_than
+            status=MessageStatus.PENDING, updated_at__lt=older_than, next_try_at__lt=older_than
         ).values_list("pk", flat=True)[:500]
     )
 
@@ -215,7 +217,7 @@ def case_answered_to(addresses: list[str], since: datetime):
     attempt = (
         DeliveryAttempt.objects.filter(
             address__in=[a for a in addresses if a],
-            state="sent",
+            state=AttemptState.SENT,
             message__kind="answer",
             message__complaint__isnull=False,
             finished_at__gte=since,

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from kanal.core.http import retry_delay as _backoff
 
+from .models import AttemptState
+
 # When the chosen channel cannot carry a message, the citizen's other contacts are
 # tried in this order (issue 16): a business-initiated WhatsApp template (the only kind
 # of WhatsApp message allowed outside the 24-hour window, channels.md §2.3), then SMS,
@@ -98,15 +100,15 @@ def describe_attempt(
     route: str, state: str, reason: str, provider_status: str = "", tries: int = 0
 ) -> str:
     """One sentence for staff: what happened on this route, and why when it failed."""
-    if state == "sent":
+    if state == AttemptState.SENT:
         if provider_status == "read":
             return _("Delivered and read.")
         if provider_status == "delivered":
             return _("Delivered to the person's phone or mailbox.")
         return _("Accepted for delivery; no delivery report yet.")
-    if state == "sending":
+    if state == AttemptState.SENDING:
         return _("Being sent now.")
-    if state == "waiting":
+    if state == AttemptState.WAITING:
         return _("The provider did not answer properly; trying again (try %(tries)d).") % {
             "tries": tries
         }

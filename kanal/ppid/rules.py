@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from kanal.core import phones
 from kanal.core.calendar import WorkingDayCalendar
 
+from .models import RequestState
+
 # UU 14/2008 Pasal 22(7): written notice no later than 10 working days after receipt.
 NOTICE_WORKING_DAYS = 10
 # UU 14/2008 Pasal 22(8): one extension of at most 7 working days, with written reasons.
@@ -101,7 +103,7 @@ def check_can_extend(*, state: str, already_extended: bool, today: date, due_on:
 
     Only once, only while no notice has been sent, and only before the deadline.
     """
-    if state == "answered":
+    if state == RequestState.ANSWERED:
         raise RuleViolation(_("A request that has been answered cannot be extended."))
     if already_extended:
         raise RuleViolation(_("The deadline can be extended only once (UU 14/2008 Pasal 22(8))."))

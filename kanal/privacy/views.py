@@ -17,6 +17,7 @@ from kanal.accounts.decorators import staff_required
 
 from . import actions, queries, rules
 from .forms import BreachForm, IdentityForm, RefuseForm, SubjectRequestForm
+from .models import RequestState
 
 
 def _officer(request) -> None:
@@ -73,7 +74,7 @@ def request_detail(request, pk: int):
         "privacy/request.html",
         {
             "req": req,
-            "cases": queries.cases_of_subject(req) if req.state == "open" else [],
+            "cases": queries.cases_of_subject(req) if req.state == RequestState.OPEN else [],
             "identity_form": IdentityForm(),
             "refuse_form": RefuseForm(),
             "finished_states": rules.FINISHED_STATES,

@@ -170,7 +170,7 @@ def rate_complaint(*, case: Complaint, rating: int, comment: str = "") -> Compla
     if not 1 <= int(rating) <= 5:
         raise ValueError("rating must be 1-5")
     case = locked(case)
-    if case.state not in (State.COMPLETED, State.CLOSED):
+    if case.state not in rules.ANSWERED_STATES:
         raise rules.TransitionRefused("only answered cases can be rated")
     case.rating, case.rating_comment, case.rated_at = int(rating), comment, timezone.now()
     case.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])

@@ -152,7 +152,7 @@ def _register(
         "complaint.submitted",
         actor=entered_by,
         obj=case,
-        actor_label="" if entered_by else f"channel:{channel}",
+        actor_label=audit.unless_signed_in(entered_by, f"channel:{channel}"),
         data={
             "channel": channel,
             "kind": kind,
@@ -222,7 +222,7 @@ def add_attachment(*, actor, case: Complaint, name: str, data: bytes) -> Attachm
         "complaint.attachment_added",
         actor=actor,
         obj=case,
-        actor_label="" if actor else "citizen",
+        actor_label=audit.unless_signed_in(actor, "citizen"),
         data={"attachment": attachment.pk, "type": attachment.content_type},
     )
     return attachment

@@ -25,6 +25,7 @@ from .intake import (
 )
 from .lifecycle import (
     ACTION_CAPABILITY,
+    ANSWERED_STATES,
     DEFAULT_DEADLINES,
     DEFAULT_ESCALATION,
     FINAL_STATES,
@@ -52,6 +53,7 @@ from .redaction import fill_template, redact_personal_data
 
 __all__ = [
     "ACTION_CAPABILITY",
+    "ANSWERED_STATES",
     "DEFAULT_DEADLINES",
     "DEFAULT_ESCALATION",
     "FINAL_STATES",

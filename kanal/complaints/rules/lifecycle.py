@@ -19,6 +19,8 @@ from enum import StrEnum
 
 from kanal.core.calendar import WorkingDayCalendar
 
+from ..models import State
+
 DEFAULT_DEADLINES = {
     "verify_working_days": 3,  # SP4N-LAPOR!: verification and forwarding
     "follow_up_working_days": 5,  # SP4N-LAPOR!: the unit's follow-up
@@ -54,40 +56,42 @@ class Action(StrEnum):
 
 
 OPEN_STATES = frozenset(
-    {"diterima", "diverifikasi", "didisposisikan", "ditindaklanjuti", "ditunda"}
+    {State.RECEIVED, State.VERIFIED, State.DISPOSED, State.FOLLOWED_UP, State.POSTPONED}
 )
-FINAL_STATES = frozenset({"ditutup", "bukan_wewenang", "ditolak", "digabung"})
+FINAL_STATES = frozenset({State.CLOSED, State.NOT_OUR_AUTHORITY, State.REJECTED, State.MERGED})
+# Cases with the city's answer: the reporter may rate them and (rules.may_reopen) reopen.
+ANSWERED_STATES = frozenset({State.COMPLETED, State.CLOSED})
 
 # (state, action) -> next state. Anything not listed is refused.
 TRANSITIONS: dict[tuple[str, Action], str] = {
-    ("diterima", Action.VERIFY): "diverifikasi",
-    ("diterima", Action.DISPOSE): "didisposisikan",
-    ("diverifikasi", Action.DISPOSE): "didisposisikan",
-    ("diterima", Action.POSTPONE): "ditunda",
-    ("diverifikasi", Action.POSTPONE): "ditunda",
-    ("ditunda", Action.RESUME): "diverifikasi",
-    ("diterima", Action.REFER_OUTSIDE): "bukan_wewenang",
-    ("diverifikasi", Action.REFER_OUTSIDE): "bukan_wewenang",
-    ("ditunda", Action.REFER_OUTSIDE): "bukan_wewenang",
-    ("diterima", Action.REJECT): "ditolak",
-    ("diverifikasi", Action.REJECT): "ditolak",
-    ("ditunda", Action.REJECT): "ditolak",
-    ("diterima", Action.MERGE): "digabung",
-    ("diverifikasi", Action.MERGE): "digabung",
-    ("didisposisikan", Action.MERGE): "digabung",
-    ("ditunda", Action.MERGE): "digabung",
-    ("didisposisikan", Action.SEND_BACK): "diverifikasi",
-    ("didisposisikan", Action.FOLLOW_UP): "ditindaklanjuti",
-    ("ditindaklanjuti", Action.RETURN_TO_UNIT): "didisposisikan",
-    ("ditindaklanjuti", Action.COMPLETE): "selesai",
-    ("selesai", Action.CLOSE): "ditutup",
-    ("selesai", Action.REOPEN): "didisposisikan",
-    ("ditutup", Action.REOPEN): "didisposisikan",
-    ("diterima", Action.HAND_TO_PPID): "ditutup",
-    ("diverifikasi", Action.HAND_TO_PPID): "ditutup",
+    (State.RECEIVED, Action.VERIFY): State.VERIFIED,
+    (State.RECEIVED, Action.DISPOSE): State.DISPOSED,
+    (State.VERIFIED, Action.DISPOSE): State.DISPOSED,
+    (State.RECEIVED, Action.POSTPONE): State.POSTPONED,
+    (State.VERIFIED, Action.POSTPONE): State.POSTPONED,
+    (State.POSTPONED, Action.RESUME): State.VERIFIED,
+    (State.RECEIVED, Action.REFER_OUTSIDE): State.NOT_OUR_AUTHORITY,
+    (State.VERIFIED, Action.REFER_OUTSIDE): State.NOT_OUR_AUTHORITY,
+    (State.POSTPONED, Action.REFER_OUTSIDE): State.NOT_OUR_AUTHORITY,
+    (State.RECEIVED, Action.REJECT): State.REJECTED,
+    (State.VERIFIED, Action.REJECT): State.REJECTED,
+    (State.POSTPONED, Action.REJECT): State.REJECTED,
+    (State.RECEIVED, Action.MERGE): State.MERGED,
+    (State.VERIFIED, Action.MERGE): State.MERGED,
+    (State.DISPOSED, Action.MERGE): State.MERGED,
+    (State.POSTPONED, Action.MERGE): State.MERGED,
+    (State.DISPOSED, Action.SEND_BACK): State.VERIFIED,
+    (State.DISPOSED, Action.FOLLOW_UP): State.FOLLOWED_UP,
+    (State.FOLLOWED_UP, Action.RETURN_TO_UNIT): State.DISPOSED,
+    (State.FOLLOWED_UP, Action.COMPLETE): State.COMPLETED,
+    (State.COMPLETED, Action.CLOSE): State.CLOSED,
+    (State.COMPLETED, Action.REOPEN): State.DISPOSED,
+    (State.CLOSED, Action.REOPEN): State.DISPOSED,
+    (State.RECEIVED, Action.HAND_TO_PPID): State.CLOSED,
+    (State.VERIFIED, Action.HAND_TO_PPID): State.CLOSED,
     # Re-routing a case the unit holds (or has answered) restarts the new unit's clock.
-    ("didisposisikan", Action.REROUTE): "didisposisikan",
-    ("ditindaklanjuti", Action.REROUTE): "didisposisikan",
+    (State.DISPOSED, Action.REROUTE): State.DISPOSED,
+    (State.FOLLOWED_UP, Action.REROUTE): State.DISPOSED,
 }
 
 # Which staff capability an action needs ("citizen" for the reporter's own actions).
@@ -152,13 +156,13 @@ class Clock:
 
 def clock_for(state: str, deadlines: dict) -> Clock:
     """The clock that runs in ``state`` (none in postponed and final states)."""
-    if state in ("diterima", "diverifikasi"):
+    if state in (State.RECEIVED, State.VERIFIED):
         return Clock("verify", deadlines["verify_working_days"])
-    if state == "didisposisikan":
+    if state == State.DISPOSED:
         return Clock("follow_up", deadlines["follow_up_working_days"])
-    if state == "ditindaklanjuti":
+    if state == State.FOLLOWED_UP:
         return Clock("review", deadlines["review_working_days"])
-    if state == "selesai":
+    if state == State.COMPLETED:
         return Clock("auto_close", deadlines["auto_close_working_days"])
     return Clock("", 0)
 
@@ -217,9 +221,9 @@ def may_reopen(
     calendar: WorkingDayCalendar, state: str, closed_on: date | None, today: date, deadlines: dict
 ) -> bool:
     """The reporter may reopen a completed case, or a closed one within the window."""
-    if state == "selesai":
+    if state == State.COMPLETED:
         return True
-    if state != "ditutup" or closed_on is None:
+    if state != State.CLOSED or closed_on is None:
         return False
     return calendar.working_days_between(closed_on, today) <= deadlines["reopen_working_days"]
 

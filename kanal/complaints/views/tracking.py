@@ -12,7 +12,7 @@ from kanal.core import ratelimit
 
 from .. import actions, queries, rules
 from ..forms import CodeForm, FollowupKeyForm, RatingForm, ReplyForm, TrackForm
-from ..models import MessageKind, State
+from ..models import ContactPreference, MessageKind, State
 from ..rules import TransitionRefused
 from .citizen_common import (
     SESSION_CONTACT,
@@ -101,7 +101,9 @@ def track_case(request, number: str):
         "public_messages": queries.public_messages(case),
         "code_form": CodeForm(),
         "key_form": FollowupKeyForm(),
-        "has_contact": bool(case.reporter_id and case.reporter.contact_preference != "none"),
+        "has_contact": bool(
+            case.reporter_id and case.reporter.contact_preference != ContactPreference.NONE
+        ),
         "has_key": bool(case.followup_key_hash),
     }
     if verified:
@@ -109,9 +111,9 @@ def track_case(request, number: str):
             "own_messages": case.messages.filter(kind=MessageKind.CITIZEN_REPLY),
             "reply_form": ReplyForm(),
             "rating_form": RatingForm(),
-            "can_reply": case.state not in ("ditutup", "bukan_wewenang", "ditolak", "digabung"),
-            "can_rate": case.state in ("selesai", "ditutup") and case.rating is None,
-            "can_reopen": case.state in ("selesai", "ditutup"),
+            "can_reply": case.state not in rules.FINAL_STATES,
+            "can_rate": case.state in rules.ANSWERED_STATES and case.rating is None,
+            "can_reopen": case.state in rules.ANSWERED_STATES,
         }
     return render(request, "complaints/track_case.html", context)
 

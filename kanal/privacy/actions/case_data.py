@@ -93,7 +93,7 @@ def anonymise_complaint(*, actor, case: Complaint, reason: str, subject_request=
         "privacy.case_anonymised",
         actor=actor,
         obj=case,
-        actor_label="" if actor else "system",
+        actor_label=audit.unless_signed_in(actor, "system"),
         data={"reason": reason, "request": subject_request.pk if subject_request else None},
     )
     return row
@@ -120,7 +120,7 @@ def remove_case_attachments(*, actor, case: Complaint, reason: str, subject_requ
         "privacy.attachments_removed",
         actor=actor,
         obj=case,
-        actor_label="" if actor else "system",
+        actor_label=audit.unless_signed_in(actor, "system"),
         data={
             "reason": reason,
             "request": subject_request.pk if subject_request else None,

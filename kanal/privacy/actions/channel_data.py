@@ -94,7 +94,7 @@ def anonymise_conversation(
         "privacy.conversation_anonymised",
         actor=actor,
         obj=conv,  # its str is now "channel:anonymised:<pk>", no handle of the person
-        actor_label="" if actor else "system",
+        actor_label=audit.unless_signed_in(actor, "system"),
         data={
             "reason": reason,
             "request": subject_request.pk if subject_request else None,

@@ -122,7 +122,7 @@ def anonymise_information_request(
         "privacy.information_request_anonymised",
         actor=actor,
         obj=req,
-        actor_label="" if actor else "system",
+        actor_label=audit.unless_signed_in(actor, "system"),
         data={
             "reason": reason,
             "request": subject_request.pk if subject_request else None,
