@@ -347,7 +347,7 @@ def test_reminder_task_is_registered():
 
 
 def test_demo_data_is_idempotent_and_feeds_the_annual_report(reference_data):
-    from kanal.ppid.actions.demo import create_demo_data
+    from kanal.ppid.demo import create_demo_data
 
     assert create_demo_data(2025, 20) == 20
     assert create_demo_data(2025, 20) == 0

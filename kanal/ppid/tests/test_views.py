@@ -228,7 +228,7 @@ def test_registers_export_csv_and_xlsx(officer_client, req_with_ktp):
 
 
 def test_annual_report_formats(officer_client, reference_data):
-    from kanal.ppid.actions.demo import create_demo_data
+    from kanal.ppid.demo import create_demo_data
 
     create_demo_data(2025, 12)
     pdf = officer_client.get(reverse("ppid:console_report_export", args=["pdf"]) + "?year=2025")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from kanal.ppid.actions.demo import create_demo_data
+from kanal.ppid.demo import create_demo_data
 
 
 class Command(BaseCommand):

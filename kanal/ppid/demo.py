@@ -1,4 +1,8 @@
-"""A year of demonstration PPID data, built through the real actions (idempotent)."""
+"""A year of demonstration PPID data, built through the real actions (idempotent).
+
+Not part of the write layer: only ``manage.py ppid_demo_data`` (and its tests) use it,
+so it sits in its own layer above the actions in the import contract.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,17 @@ from django.utils import timezone
 
 from kanal.core.queries import working_calendar
 
-from ..models import (
+from .actions import (
+    answer_objection,
+    extend_information_request,
+    file_objection,
+    issue_written_notice,
+    record_dispute,
+    save_exempted_item,
+    save_public_information_item,
+    submit_information_request,
+)
+from .models import (
     Channel,
     ExemptedInformationItem,
     InformationCategory,
@@ -20,9 +34,6 @@ from ..models import (
     Outcome,
     PublicInformationItem,
 )
-from .lists import save_exempted_item, save_public_information_item
-from .objections import answer_objection, file_objection, record_dispute
-from .requests import extend_information_request, issue_written_notice, submit_information_request
 
 TOPICS = [
     "Laporan realisasi APBD",
