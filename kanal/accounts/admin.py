@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from kanal.core.admin import ActionAdmin
+
 from . import actions
 from .models import Membership, User
 
@@ -24,31 +26,26 @@ class StaffAdmin(UserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ActionAdmin):
     """Roles are given and taken through actions, so admin access follows them."""
 
     list_display = ["user", "role", "unit", "can_view_reporters"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__name", "unit__code"]
     autocomplete_fields = ["user", "unit"]
+    delete_action = actions.remove_membership
+    object_kwarg = "membership"
 
-    def save_model(self, request, obj, form, change):
+    def save_through_action(self, request, obj, form, change):
+        # A changed membership is the old one taken away and the new one given.
         if change:
             actions.remove_membership(
                 actor=request.user, membership=Membership.objects.get(pk=obj.pk)
             )
-        saved = actions.add_membership(
+        return actions.add_membership(
             actor=request.user,
             user=obj.user,
             unit=obj.unit,
             role=obj.role,
             can_view_reporters=obj.can_view_reporters,
         )
-        obj.pk = saved.pk
-
-    def delete_model(self, request, obj):
-        actions.remove_membership(actor=request.user, membership=obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            actions.remove_membership(actor=request.user, membership=obj)

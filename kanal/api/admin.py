@@ -6,12 +6,14 @@ A new key or token is shown once, in the confirmation message; only its hash is 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from kanal.core.admin import ActionAdmin
+
 from . import actions
 from .models import ApiToken, PartnerKey, ServiceAttribute
 
 
 @admin.register(PartnerKey)
-class PartnerKeyAdmin(admin.ModelAdmin):
+class PartnerKeyAdmin(ActionAdmin):
     list_display = ["name", "prefix", "posts_per_hour", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "contact", "prefix"]
@@ -19,22 +21,23 @@ class PartnerKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "created_at", "revoked_at"]
     actions = ["revoke"]
 
-    def save_model(self, request, obj, form, change):
+    def save_through_action(self, request, obj, form, change):
         if change:
             actions.update_partner_key(actor=request.user, partner=obj, fields=form.changed_data)
-            return
+            return None
         created, raw = actions.issue_partner_key(
             actor=request.user,
             name=obj.name,
             contact=obj.contact,
             posts_per_hour=obj.posts_per_hour,
         )
-        obj.pk, obj.prefix, obj.key_hash = created.pk, created.prefix, created.key_hash
+        obj.prefix, obj.key_hash = created.prefix, created.key_hash
         messages.warning(
             request,
             _("The partner's api_key is %(key)s — copy it now, it is not shown again.")
             % {"key": raw},
         )
+        return created
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: past requests stay linked to the partner
@@ -46,7 +49,7 @@ class PartnerKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ActionAdmin):
     list_display = ["name", "user", "prefix", "created_at", "expires_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "user__username", "prefix"]
@@ -62,17 +65,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
             return []
         return self.get_fields(request, obj)
 
-    def save_model(self, request, obj, form, change):
+    def save_through_action(self, request, obj, form, change):
         if change:
-            return  # tokens are not edited; revoke and issue a new one
+            return None  # tokens are not edited; revoke and issue a new one
         created, raw = actions.issue_api_token(
             actor=request.user, user=obj.user, name=obj.name, expires_at=obj.expires_at
         )
-        obj.pk, obj.prefix, obj.key_hash = created.pk, created.prefix, created.key_hash
+        obj.prefix, obj.key_hash = created.prefix, created.key_hash
         messages.warning(
             request,
             _("The API token is %(token)s — copy it now, it is not shown again.") % {"token": raw},
         )
+        return created
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -84,17 +88,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceAttribute)
-class ServiceAttributeAdmin(admin.ModelAdmin):
+class ServiceAttributeAdmin(ActionAdmin):
     list_display = ["category", "order", "code", "datatype", "required"]
     list_filter = ["datatype", "required"]
     search_fields = ["code", "description", "category__code", "category__name"]
+    delete_action = actions.delete_service_attribute
+    object_kwarg = "attribute"
 
-    def save_model(self, request, obj, form, change):
+    def save_through_action(self, request, obj, form, change):
         actions.save_service_attribute(actor=request.user, attribute=obj, created=not change)
-
-    def delete_model(self, request, obj):
-        actions.delete_service_attribute(actor=request.user, attribute=obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            actions.delete_service_attribute(actor=request.user, attribute=obj)
+        return None

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from kanal.core.admin import ActionAdmin
+
 from . import actions
 from .models import Category, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ActionAdmin):
     list_display = ["code", "name", "short_name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "short_name", "urusan", "complaint_topics"]
@@ -18,7 +20,7 @@ class UnitAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_through_action(self, request, obj, form, change):
         actions.update_unit(
             actor=request.user,
             unit=obj,
@@ -28,14 +30,14 @@ class UnitAdmin(admin.ModelAdmin):
                 if f in actions.UNIT_EDITABLE_FIELDS
             },
         )
+        return None
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ActionAdmin):
     list_display = ["code", "__str__", "default_unit", "is_active", "position"]
     list_filter = ["is_active", "parent"]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["default_unit"]
-
-    def save_model(self, request, obj, form, change):
-        actions.save_category(actor=request.user, category=obj)
+    save_action = actions.save_category
+    object_kwarg = "category"

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from kanal.core.admin import ReadOnlyAdmin
+from kanal.core.admin import ActionAdmin, ReadOnlyAdmin
 
 from . import actions
 from .actions import partners
@@ -10,28 +10,26 @@ from .models import CadencePlan, ChannelPost, ContentItem, FieldVisit, MediaPart
 
 
 @admin.register(CadencePlan)
-class CadencePlanAdmin(admin.ModelAdmin):
+class CadencePlanAdmin(ActionAdmin):
     list_display = ("kind", "channel", "posts_per_week")
     list_filter = ("channel",)
 
-    def save_model(self, request, obj, form, change):
-        saved = actions.save_cadence_plan(
+    def save_through_action(self, request, obj, form, change):
+        return actions.save_cadence_plan(
             request.user, kind=obj.kind, channel=obj.channel, posts_per_week=obj.posts_per_week
         )
-        obj.pk = saved.pk
 
 
 @admin.register(MediaPartner)
-class MediaPartnerAdmin(admin.ModelAdmin):
+class MediaPartnerAdmin(ActionAdmin):
     list_display = ("name", "kind", "email", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "email")
 
-    def save_model(self, request, obj, form, change):
+    def save_through_action(self, request, obj, form, change):
         fields = {name: getattr(obj, name) for name in partners.PARTNER_FIELDS}
         existing = MediaPartner.objects.get(pk=obj.pk) if change else None
-        saved = partners.save_media_partner(request.user, existing, **fields)
-        obj.pk = saved.pk
+        return partners.save_media_partner(request.user, existing, **fields)
 
 
 # Read-only here: changes go through the publishing console (workflow and audit).

@@ -32,14 +32,13 @@ class GazetteerEntryAdmin(ActionAdmin):
 
 
 @admin.register(AutoApplySetting)
-class AutoApplySettingAdmin(admin.ModelAdmin):
+class AutoApplySettingAdmin(ActionAdmin):
     list_display = ["category", "enabled", "threshold"]
     list_filter = ["enabled"]
     autocomplete_fields = ["category"]
     form = AutoApplySettingForm
-
-    def save_model(self, request, obj, form, change):
-        actions.save_auto_apply_setting(actor=request.user, setting=obj)
+    save_action = actions.save_auto_apply_setting
+    object_kwarg = "setting"
 
     def has_delete_permission(self, request, obj=None):
         return False  # switch it off instead, so the history stays readable
