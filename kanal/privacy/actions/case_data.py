@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from kanal import audit
-from kanal.complaints.models import Attachment, CaseMessage, Complaint, MessageKind
-from kanal.complaints.rules import redact_personal_data
+from kanal.complaints.models import (
+    Attachment,
+    CaseMessage,
+    Complaint,
+    ContactPreference,
+    MessageKind,
+)
 from kanal.outbox import actions as outbox
 from kanal.outbox.models import OutboxMessage
 
 from ..models import AnonymisedCase
-
-
-def mask(text: str, known: list[str]) -> str:
-    """``text`` with personal data and the ``known`` values masked; empty stays empty.
-
-    Pure (writes nothing): the actions store its result.
-    """
-    return redact_personal_data(text, known) if text else text
-
-
-def delete_stored_file(field) -> None:
-    """Delete a FileField's file from storage; a file already gone is not an error.
-
-    Called inside the transaction that removes or empties the row, before it commits:
-    if the transaction then fails, the row stays pointing at a missing file and the next
-    run removes it (the reverse order could leave a file that no row names, never found
-    again).
-    """
-    if field and field.name:
-        field.storage.delete(field.name)
+from .common import delete_with_files, mask, record_anonymised, scrub
 
 
 @transaction.atomic
@@ -54,49 +39,38 @@ def anonymise_complaint(*, actor, case: Complaint, reason: str, subject_request=
     reporter = case.reporter
     known = [reporter.name, reporter.phone, reporter.email, reporter.nik] if reporter else []
     known = [k for k in known if k]
-    case.title = mask(case.title, known)
-    case.description = mask(case.description, known)
-    case.address = mask(case.address, known)
-    case.rating_comment = mask(case.rating_comment, known)
-    case.channel_reference = ""
-    case.is_anonymous = True
-    case.save(
-        update_fields=[
-            "title",
-            "description",
-            "address",
-            "rating_comment",
-            "channel_reference",
-            "is_anonymous",
-        ]
+    scrub(
+        case,
+        known,
+        masked=["title", "description", "address", "rating_comment"],
+        cleared={"channel_reference": "", "is_anonymous": True},
     )
     for message in CaseMessage.objects.filter(complaint=case, kind=MessageKind.CITIZEN_REPLY):
-        message.body = mask(message.body, known)
-        message.save(update_fields=["body"])
+        scrub(message, known, masked=["body"])
     outbox.forget_recipients(
         OutboxMessage.objects.filter(complaint=case), lambda body: mask(body, known)
     )
     if reporter is not None:
-        reporter.name = reporter.phone = reporter.email = reporter.nik = ""
-        reporter.consent_text = ""
-        reporter.contact_preference = "none"
-        reporter.save(
-            update_fields=["name", "phone", "email", "nik", "consent_text", "contact_preference"]
+        scrub(
+            reporter,
+            cleared={
+                "name": "",
+                "phone": "",
+                "email": "",
+                "nik": "",
+                "consent_text": "",
+                "contact_preference": ContactPreference.NONE,
+            },
         )
-    row = AnonymisedCase.objects.create(
+    return record_anonymised(
+        AnonymisedCase,
         complaint=case,
+        event="privacy.case_anonymised",
+        obj=case,
+        actor=actor,
         reason=reason,
         subject_request=subject_request,
-        anonymised_at=timezone.now(),
     )
-    audit.record(
-        "privacy.case_anonymised",
-        actor=actor,
-        obj=case,
-        actor_label=audit.unless_signed_in(actor, "system"),
-        data={"reason": reason, "request": subject_request.pk if subject_request else None},
-    )
-    return row
 
 
 @transaction.atomic
@@ -110,12 +84,9 @@ def remove_case_attachments(*, actor, case: Complaint, reason: str, subject_requ
     no-op (no rows left, no event).
     """
     case = Complaint.objects.select_for_update().get(pk=case.pk)
-    attachments = list(Attachment.objects.filter(complaint=case).order_by("pk"))
+    attachments = delete_with_files(Attachment.objects.filter(complaint=case).order_by("pk"))
     if not attachments:
         return 0
-    for attachment in attachments:
-        delete_stored_file(attachment.file)
-    Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
     audit.record(
         "privacy.attachments_removed",
         actor=actor,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from kanal import audit
 from kanal.channels.models import (
@@ -19,7 +18,7 @@ from kanal.outbox.models import OutboxMessage
 
 from .. import queries, rules
 from ..models import AnonymisationReason, AnonymisedConversation
-from .case_data import delete_stored_file
+from .common import delete_with_files, record_anonymised, scrub
 
 
 def _is_anonymised_handle(value: str) -> bool:
@@ -54,17 +53,13 @@ def anonymise_conversation(
     ):
         return None
     messages = Message.objects.filter(conversation=conv)
-    media = list(MessageMedia.objects.filter(message__in=messages))
-    for item in media:
-        delete_stored_file(item.file)
-    MessageMedia.objects.filter(pk__in=[m.pk for m in media]).delete()
+    media = delete_with_files(MessageMedia.objects.filter(message__in=messages))
     events = InboundEvent.objects.filter(messages__conversation=conv).exclude(body=b"")
     emptied_events = InboundEvent.objects.filter(pk__in=list(events.values_list("pk", flat=True)))
     event_count = emptied_events.update(body=b"", headers={})
     message_count = messages.update(text="", data={}, provider_message_id="")
     outbox.forget_recipients(OutboxMessage.objects.filter(conversation=conv))
-    conv.thread_key = rules.anonymised_handle(conv.pk)
-    conv.save(update_fields=["thread_key"])
+    scrub(conv, cleared={"thread_key": rules.anonymised_handle(conv.pk)})
 
     others = (
         Conversation.objects.filter(contact=contact)
@@ -73,38 +68,37 @@ def anonymise_conversation(
     )
     contact_done = not others.exists()
     if contact_done:
-        contact.external_id = rules.anonymised_handle(contact.pk)
-        contact.display_name = contact.phone = contact.email = ""
-        contact.save(update_fields=["external_id", "display_name", "phone", "email"])
+        scrub(
+            contact,
+            cleared={
+                "external_id": rules.anonymised_handle(contact.pk),
+                "display_name": "",
+                "phone": "",
+                "email": "",
+            },
+        )
         citizen = Citizen.objects.select_for_update().get(pk=contact.citizen_id)
         named = [
             c.external_id for c in Contact.objects.filter(citizen=citizen).exclude(pk=contact.pk)
         ]
         if all(_is_anonymised_handle(handle) for handle in named):
-            citizen.name = citizen.phone = citizen.email = citizen.consent_text = ""
-            citizen.save(update_fields=["name", "phone", "email", "consent_text"])
+            scrub(citizen, cleared={"name": "", "phone": "", "email": "", "consent_text": ""})
 
-    row = AnonymisedConversation.objects.create(
+    return record_anonymised(
+        AnonymisedConversation,
         conversation=conv,
+        event="privacy.conversation_anonymised",
+        obj=conv,  # its str is now "channel:anonymised:<pk>", no handle of the person
+        actor=actor,
         reason=reason,
         subject_request=subject_request,
-        anonymised_at=timezone.now(),
-    )
-    audit.record(
-        "privacy.conversation_anonymised",
-        actor=actor,
-        obj=conv,  # its str is now "channel:anonymised:<pk>", no handle of the person
-        actor_label=audit.unless_signed_in(actor, "system"),
         data={
-            "reason": reason,
-            "request": subject_request.pk if subject_request else None,
             "messages": message_count,
             "files": len(media),
             "events": event_count,
             "contact_anonymised": contact_done,
         },
     )
-    return row
 
 
 def empty_old_events(now=None, batch: int = 500) -> int:

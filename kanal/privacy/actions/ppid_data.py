@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
-from kanal import audit
 from kanal.outbox import actions as outbox
 from kanal.outbox.models import OutboxMessage
 from kanal.ppid.models import (
@@ -18,7 +16,7 @@ from kanal.ppid.models import (
 
 from .. import queries, rules
 from ..models import AnonymisationReason, AnonymisedInformationRequest
-from .case_data import delete_stored_file, mask
+from .common import delete_stored_file, delete_with_files, mask, record_anonymised, scrub
 
 
 @transaction.atomic
@@ -50,6 +48,23 @@ def anonymise_information_request(
     ):
         return None
     objections = list(Objection.objects.select_for_update().filter(request=req))
+    known = _identities(req, objections)
+    _scrub_texts(req, objections, known)
+    files, notice_pdf = _remove_files(req)
+    return record_anonymised(
+        AnonymisedInformationRequest,
+        request=req,
+        event="privacy.information_request_anonymised",
+        obj=req,
+        actor=actor,
+        reason=reason,
+        subject_request=subject_request,
+        data={"objections": len(objections), "files": files, "notice_pdf_removed": notice_pdf},
+    )
+
+
+def _identities(req: InformationRequest, objections: list[Objection]) -> list[str]:
+    """Every name, number and contact of the requester and the objectors, to mask."""
     known = [
         req.requester_name,
         req.identity_number,
@@ -60,75 +75,51 @@ def anonymise_information_request(
     ]
     for o in objections:
         known += [o.objector_name, o.proxy_name, o.email, o.phone]
-    known = [k for k in known if k and k != rules.ANONYMISED_NAME]
+    return [k for k in known if k and k != rules.ANONYMISED_NAME]
 
-    req.information_requested = mask(req.information_requested, known)
-    req.purpose = mask(req.purpose, known)
-    req.requester_name = rules.ANONYMISED_NAME
-    req.identity_number = req.address = req.email = req.phone = req.on_behalf_of = ""
-    req.save(
-        update_fields=[
-            "information_requested",
-            "purpose",
-            "requester_name",
-            "identity_number",
-            "address",
-            "email",
-            "phone",
-            "on_behalf_of",
-        ]
+
+def _scrub_texts(req: InformationRequest, objections: list[Objection], known: list[str]) -> None:
+    """Clear the identity fields and mask ``known`` in the texts: the request, its
+    objections and disputes, and the e-mails sent about it."""
+    scrub(
+        req,
+        known,
+        masked=["information_requested", "purpose"],
+        cleared={
+            "requester_name": rules.ANONYMISED_NAME,
+            "identity_number": "",
+            "address": "",
+            "email": "",
+            "phone": "",
+            "on_behalf_of": "",
+        },
     )
     for o in objections:
-        o.objector_name = rules.ANONYMISED_NAME
-        o.proxy_name = o.email = o.phone = ""
-        o.case_position = mask(o.case_position, known)
-        o.requester_response = mask(o.requester_response, known)
-        o.save(
-            update_fields=[
-                "objector_name",
-                "proxy_name",
-                "email",
-                "phone",
-                "case_position",
-                "requester_response",
-            ]
+        scrub(
+            o,
+            known,
+            masked=["case_position", "requester_response"],
+            cleared={
+                "objector_name": rules.ANONYMISED_NAME,
+                "proxy_name": "",
+                "email": "",
+                "phone": "",
+            },
         )
     for dispute in Dispute.objects.filter(objection__request=req):
-        dispute.notes = mask(dispute.notes, known)
-        dispute.save(update_fields=["notes"])
+        scrub(dispute, known, masked=["notes"])
     outbox.forget_recipients(
         OutboxMessage.objects.filter(information_request=req), lambda body: mask(body, known)
     )
 
-    files = list(RequestAttachment.objects.filter(request=req))
-    for attachment in files:
-        delete_stored_file(attachment.file)
-    RequestAttachment.objects.filter(pk__in=[a.pk for a in files]).delete()
-    notice = WrittenNotice.objects.filter(request=req).first()
-    notice_pdf = False
-    if notice is not None and notice.document:
-        notice_pdf = True
-        delete_stored_file(notice.document)
-        notice.document = ""
-        notice.save(update_fields=["document"])
 
-    row = AnonymisedInformationRequest.objects.create(
-        request=req,
-        reason=reason,
-        subject_request=subject_request,
-        anonymised_at=timezone.now(),
-    )
-    audit.record(
-        "privacy.information_request_anonymised",
-        actor=actor,
-        obj=req,
-        actor_label=audit.unless_signed_in(actor, "system"),
-        data={
-            "reason": reason,
-            "request": subject_request.pk if subject_request else None,
-            "objections": len(objections),
-            "files": len(files),
-            "notice_pdf_removed": notice_pdf,
-        },
-    )
-    return row
+def _remove_files(req: InformationRequest) -> tuple[int, bool]:
+    """Delete the uploaded KTP and power-of-attorney files with their rows, and the
+    written notice's PDF (the notice row stays); returns (files deleted, PDF deleted)."""
+    files = delete_with_files(RequestAttachment.objects.filter(request=req))
+    notice = WrittenNotice.objects.filter(request=req).first()
+    if notice is None or not notice.document:
+        return len(files), False
+    delete_stored_file(notice.document)
+    scrub(notice, cleared={"document": ""})
+    return len(files), True
