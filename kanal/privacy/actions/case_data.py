@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from kanal import audit
 from kanal.complaints.models import (
     Attachment,
     CaseMessage,
@@ -16,7 +15,7 @@ from kanal.outbox import actions as outbox
 from kanal.outbox.models import OutboxMessage
 
 from ..models import AnonymisedCase
-from .common import delete_with_files, mask, record_anonymised, scrub
+from .common import delete_with_files, mask, record_anonymised, record_removal, scrub
 
 
 @transaction.atomic
@@ -54,11 +53,7 @@ def anonymise_complaint(*, actor, case: Complaint, reason: str, subject_request=
         scrub(
             reporter,
             cleared={
-                "name": "",
-                "phone": "",
-                "email": "",
-                "nik": "",
-                "consent_text": "",
+                **dict.fromkeys(["name", "phone", "email", "nik", "consent_text"], ""),
                 "contact_preference": ContactPreference.NONE,
             },
         )
@@ -87,14 +82,13 @@ def remove_case_attachments(*, actor, case: Complaint, reason: str, subject_requ
     attachments = delete_with_files(Attachment.objects.filter(complaint=case).order_by("pk"))
     if not attachments:
         return 0
-    audit.record(
+    record_removal(
         "privacy.attachments_removed",
-        actor=actor,
         obj=case,
-        actor_label=audit.unless_signed_in(actor, "system"),
+        actor=actor,
+        reason=reason,
+        subject_request=subject_request,
         data={
-            "reason": reason,
-            "request": subject_request.pk if subject_request else None,
             "count": len(attachments),
             "types": sorted({a.content_type for a in attachments}),
         },

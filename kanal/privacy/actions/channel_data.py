@@ -72,9 +72,7 @@ def anonymise_conversation(
             contact,
             cleared={
                 "external_id": rules.anonymised_handle(contact.pk),
-                "display_name": "",
-                "phone": "",
-                "email": "",
+                **dict.fromkeys(["display_name", "phone", "email"], ""),
             },
         )
         citizen = Citizen.objects.select_for_update().get(pk=contact.citizen_id)
@@ -82,7 +80,7 @@ def anonymise_conversation(
             c.external_id for c in Contact.objects.filter(citizen=citizen).exclude(pk=contact.pk)
         ]
         if all(_is_anonymised_handle(handle) for handle in named):
-            scrub(citizen, cleared={"name": "", "phone": "", "email": "", "consent_text": ""})
+            scrub(citizen, cleared=dict.fromkeys(["name", "phone", "email", "consent_text"], ""))
 
     return record_anonymised(
         AnonymisedConversation,

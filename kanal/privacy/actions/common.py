@@ -81,6 +81,23 @@ def record_anonymised(
     row = marker._default_manager.create(
         **target, reason=reason, subject_request=subject_request, anonymised_at=timezone.now()
     )
+    record_removal(
+        event, obj=obj, actor=actor, reason=reason, subject_request=subject_request, data=data
+    )
+    return row
+
+
+def record_removal(
+    event: str,
+    *,
+    obj: models.Model,
+    actor,
+    reason: str,
+    subject_request=None,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    """Audit a removal of personal data as ``event`` on ``obj``: who (the system when no
+    one is signed in), why (``reason``, the data-subject request) and ``data``."""
     audit.record(
         event,
         actor=actor,
@@ -92,4 +109,3 @@ def record_anonymised(
             **(data or {}),
         },
     )
-    return row

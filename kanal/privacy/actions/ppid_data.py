@@ -87,11 +87,7 @@ def _scrub_texts(req: InformationRequest, objections: list[Objection], known: li
         masked=["information_requested", "purpose"],
         cleared={
             "requester_name": rules.ANONYMISED_NAME,
-            "identity_number": "",
-            "address": "",
-            "email": "",
-            "phone": "",
-            "on_behalf_of": "",
+            **dict.fromkeys(["identity_number", "address", "email", "phone", "on_behalf_of"], ""),
         },
     )
     for o in objections:
@@ -101,9 +97,7 @@ def _scrub_texts(req: InformationRequest, objections: list[Objection], known: li
             masked=["case_position", "requester_response"],
             cleared={
                 "objector_name": rules.ANONYMISED_NAME,
-                "proxy_name": "",
-                "email": "",
-                "phone": "",
+                **dict.fromkeys(["proxy_name", "email", "phone"], ""),
             },
         )
     for dispute in Dispute.objects.filter(objection__request=req):
