@@ -1,22 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from kanal.core.admin import ActionAdmin
+from kanal.core.admin import ActionAdmin, ReadOnlyInline
 
 from . import actions
 from .models import Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
     autocomplete_fields = ["unit"]
     fields = ["unit", "role", "can_view_reporters"]
-    readonly_fields = ["unit", "role", "can_view_reporters"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

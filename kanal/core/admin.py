@@ -22,6 +22,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return self.allow_delete and super().has_delete_permission(request, obj)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows listed on their parent's page, written elsewhere: ``fields`` are shown
+    read-only; nothing is added or deleted here.
+    """
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or ()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ActionAdmin(admin.ModelAdmin):
     """Saves and deletes go through the app's actions (checks, audit, caches).
 

@@ -2,23 +2,17 @@
 
 from django.contrib import admin
 
-from kanal.core.admin import ActionAdmin
+from kanal.core.admin import ActionAdmin, ReadOnlyInline
 
 from . import actions
 from .models import ExemptedInformationItem, PublicDocument, PublicInformationItem
 
 
-class PublicDocumentInline(admin.TabularInline):
+class PublicDocumentInline(ReadOnlyInline):
     """Documents are listed here; new ones are added through the action (sanitised)."""
 
     model = PublicDocument
-    extra = 0
     fields = ["title", "url", "file"]
-    readonly_fields = ["title", "url", "file"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PublicInformationItem)

@@ -3,11 +3,13 @@ fields rather than the object (``save_through_action``), and one without a delet
 """
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from kanal.accounts.models import Membership
 from kanal.audit.models import AuditEvent
+from kanal.core.admin import ReadOnlyAdmin
 from kanal.core.models import CalendarOverride
 from kanal.publishing.models import CadencePlan
 
@@ -77,3 +79,24 @@ def test_an_admin_without_a_delete_action_deletes_as_django_does(admin_client):
     )
     assert response.status_code == 302
     assert not CadencePlan.objects.filter(pk__in=[p.pk for p in plans]).exists()
+
+
+def test_every_admin_lists_its_rows_and_read_only_admins_refuse_adding(admin_client):
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert admin_client.get(changelist).status_code == 200, changelist
+        if isinstance(model_admin, ReadOnlyAdmin):
+            add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+            assert admin_client.get(add).status_code == 403, add
+
+
+def test_read_only_inlines_show_their_rows_without_a_way_to_add(admin_client, staff_factory):
+    staff = staff_factory("budi", [("unit_officer", "dpu")])
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[staff.pk]))
+    assert page.status_code == 200
+    inline = page.context["inline_admin_formsets"][0]
+    assert [form.original for form in inline] == list(Membership.objects.filter(user=staff))
+    assert not inline.has_add_permission
+    assert not inline.formset.can_delete
+    assert set(inline.formset.form.base_fields) <= {"id", "user"}  # nothing to edit
