@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kanal import audit
 from kanal.complaints.actions import ReporterDetails, add_citizen_reply, submit_complaint
-from kanal.complaints.models import Complaint
+from kanal.complaints.models import Channel, Complaint, ContactPreference
 from kanal.directory.models import Category
 from kanal.wilayah.models import Kelurahan
 
@@ -129,12 +129,12 @@ def file_service_request(*, partner: PartnerKey, data: ServiceRequestInput) -> P
             name=name[:150],
             phone=data.phone[:30],
             email=data.email,
-            contact_preference="email" if data.email else "none",
+            contact_preference=ContactPreference.EMAIL if data.email else ContactPreference.NONE,
             consent_text=f"Open311 partner {partner.name}: consent collected by the partner",
         )
     loc = data.location
     case: Complaint = submit_complaint(
-        channel="api",
+        channel=Channel.API,
         title=rules.title_from(data.description, data.category.name),
         description=_description_with_attributes(data),
         category=data.category,
@@ -195,7 +195,7 @@ def record_partner_update(
         case=case,
         body=description
         or _("(status %(status)s from %(partner)s)") % {"status": status, "partner": partner.name},
-        channel="api",
+        channel=Channel.API,
     )
     audit.record(
         "api.partner_update_received",

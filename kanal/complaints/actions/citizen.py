@@ -17,7 +17,15 @@ from kanal import audit
 from kanal.core.queries import working_calendar
 
 from .. import rules
-from ..models import AccessCode, CaseMessage, Complaint, ContactCode, MessageKind, State
+from ..models import (
+    AccessCode,
+    CaseMessage,
+    Complaint,
+    ContactCode,
+    Follower,
+    MessageKind,
+    State,
+)
 from ..queries import deadlines
 from .common import (
     locked,
@@ -247,7 +255,7 @@ def issue_contact_code(contact: str) -> bool:
     )
     queue_citizen_notice(
         case,
-        channel="email" if "@" in contact else "whatsapp",
+        channel=Follower.Via.EMAIL if "@" in contact else Follower.Via.WHATSAPP,
         address=contact,
         subject=_("Your code for your reports"),
         body=_(

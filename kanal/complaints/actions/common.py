@@ -12,7 +12,7 @@ from kanal.outbox import rules as rules_outbox
 from kanal.outbox.models import Route
 
 from .. import rules
-from ..models import Complaint, ContactPreference, StaffNotification
+from ..models import Complaint, ContactPreference, Follower, StaffNotification
 from ..queries import deadlines
 
 
@@ -110,12 +110,12 @@ def queue_citizen_notice(
     a WhatsApp message in an open conversation, else the template, else SMS).
     ``kind`` is one of kanal.outbox.rules.NOT_TO_REPORTER. Returns the outbox message.
     """
-    by_email = channel == "email"
+    by_email = channel == Follower.Via.EMAIL
     return outbox.record_message(
         kind=kind,
         subject=subject,
         body=body,
-        first_route="email" if by_email else "whatsapp",
+        first_route=Route.EMAIL if by_email else Route.WHATSAPP,
         complaint=case,
         phone="" if by_email else address,
         email=address if by_email else "",

@@ -16,6 +16,7 @@ from kanal.wilayah.queries import kelurahan_at, kelurahan_by_code
 
 from .. import actions, queries, rules
 from ..forms import CONSENT_TEXT, PointForm, ReportForm
+from ..models import Channel
 from .citizen_common import SESSION_KEYS, SESSION_SUBMITTED, limit
 from .report_page import blank_form, device, form_age, render_form
 
@@ -155,7 +156,7 @@ def report(request):
     try:
         # One commit: the case, its audit event and task row, and for a reporter who
         # left no contact (no reporter row) the follow-up key and its audit event.
-        case, key = actions.submit_web_report(channel="web", **case_inputs(form))
+        case, key = actions.submit_web_report(channel=Channel.WEB, **case_inputs(form))
     except UploadRejected as exc:
         form.add_error("photo", str(exc))
         return render_form(request, form, 400)

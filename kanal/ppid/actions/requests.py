@@ -17,6 +17,7 @@ from kanal.core import phones
 from kanal.core.queries import working_calendar
 from kanal.core.uploads import sanitise_upload
 from kanal.outbox import actions as outbox
+from kanal.outbox.models import Route
 
 from .. import queries, rules
 from ..models import (
@@ -249,7 +250,7 @@ def _record_outbound(req: InformationRequest, kind: str, subject: str, body: str
         kind=f"ppid_{kind}",
         subject=subject,
         body=body,
-        first_route="email" if req.email else "whatsapp_template",
+        first_route=Route.EMAIL if req.email else Route.WHATSAPP_TEMPLATE,
         information_request=req,
         email=req.email,
         phone=req.phone,
