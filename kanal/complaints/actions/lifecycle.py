@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kanal import audit
 
-from ..models import CaseMessage, Complaint, FollowUp, MessageKind, State
+from ..models import CaseMessage, Complaint, FollowUp, Kind, MessageKind, State
 from ..queries import may_handle, may_note, require
 from ..rules import Action, TransitionRefused
 from .common import locked, notify_reporter, notify_staff, transition
@@ -169,13 +169,12 @@ def complete_complaint(*, actor, case: Complaint, note: str = "") -> Complaint:
     follow_up = _review_latest(case, actor, accepted=True, note=note)
     case.completed_at = timezone.now()
     transition(case, Action.COMPLETE, actor=actor)
-    CaseMessage.objects.create(
-        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=follow_up.body
-    )
-    notify_reporter(
+    _answer_reporter(
         case,
+        actor,
         _("Answer to your report %(number)s") % {"number": case.tracking_number},
-        _(
+        follow_up.body,
+        notice=_(
             "%(unit)s answered your report %(number)s:\n\n%(answer)s\n\nHow was this "
             "answer? Reply with a number from 1 (very poor) to 5 (very good). If it does "
             'not solve the problem, reply "buka lagi" within 10 working days, or reopen '
@@ -185,6 +184,18 @@ def complete_complaint(*, actor, case: Complaint, note: str = "") -> Complaint:
         kind="answer",
     )
     return case
+
+
+def _answer_reporter(
+    case: Complaint, actor, subject: str, body: str, *, notice: str = "", kind: str = "update"
+) -> CaseMessage:
+    """Keep ``body`` on the case as a reply to the reporter (their tracking page shows it)
+    and send it, or ``notice`` (a longer text around it), to them after commit."""
+    message = CaseMessage.objects.create(
+        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body
+    )
+    notify_reporter(case, subject, notice or body, kind=kind)
+    return message
 
 
 def _review_latest(case: Complaint, actor, *, accepted: bool, note: str) -> FollowUp:
@@ -228,11 +239,9 @@ def postpone_complaint(*, actor, case: Complaint, question: str) -> Complaint:
     require(actor, "triage", case)
     case.state_reason = question
     transition(case, Action.POSTPONE, actor=actor, data={"question": question})
-    CaseMessage.objects.create(
-        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=question
-    )
-    notify_reporter(
+    _answer_reporter(
         case,
+        actor,
         _("We need more information on %(number)s") % {"number": case.tracking_number},
         question,
     )
@@ -273,11 +282,11 @@ def refer_complaint_outside(*, actor, case: Complaint, body, explanation: str) -
         "body": case.referred_to,
         "explanation": explanation,
     }
-    CaseMessage.objects.create(
-        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=message
-    )
-    notify_reporter(
-        case, _("Your report %(number)s was referred") % {"number": case.tracking_number}, message
+    _answer_reporter(
+        case,
+        actor,
+        _("Your report %(number)s was referred") % {"number": case.tracking_number},
+        message,
     )
     return case
 
@@ -294,11 +303,9 @@ def reject_complaint(*, actor, case: Complaint, reason: str) -> Complaint:
     case.state_reason = reason
     case.closed_at = timezone.now()
     transition(case, Action.REJECT, actor=actor, data={"reason": reason})
-    CaseMessage.objects.create(
-        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=reason
-    )
-    notify_reporter(
+    _answer_reporter(
         case,
+        actor,
         _("Your report %(number)s cannot be processed") % {"number": case.tracking_number},
         reason,
     )
@@ -340,12 +347,9 @@ def send_public_reply(*, actor, case: Complaint, body: str) -> CaseMessage:
     """
     if not may_handle(actor, case):
         require(actor, "triage", case)
-    message = CaseMessage.objects.create(
-        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body
-    )
-    audit.record("complaint.replied", actor=actor, obj=case, data={"message": message.pk})
     subject = _("Update on your report %(number)s") % {"number": case.tracking_number}
-    notify_reporter(case, subject, body)
+    message = _answer_reporter(case, actor, subject, body)
+    audit.record("complaint.replied", actor=actor, obj=case, data={"message": message.pk})
     for merged in case.merged_cases.all():
         notify_reporter(merged, subject, body)
     return message
@@ -443,7 +447,7 @@ def hand_to_ppid(*, actor, case: Complaint) -> Complaint:
         received_at=case.received_at,
         case_reference=case.tracking_number,
     )
-    case.kind = "permintaan_informasi"
+    case.kind = Kind.INFORMATION_REQUEST
     case.referred_to = f"PPID {request.registration_number}"
     case.closed_at = timezone.now()
     transition(
@@ -453,10 +457,7 @@ def hand_to_ppid(*, actor, case: Complaint) -> Complaint:
         "Your message is a request for public information. The PPID handles it as request "
         "%(number)s and answers within 10 working days (UU 14/2008)."
     ) % {"number": request.registration_number}
-    CaseMessage.objects.create(
-        complaint=case, kind=MessageKind.PUBLIC_REPLY, author=actor, body=message
-    )
-    notify_reporter(
-        case, _("Your request %(number)s") % {"number": request.registration_number}, message
+    _answer_reporter(
+        case, actor, _("Your request %(number)s") % {"number": request.registration_number}, message
     )
     return case
