@@ -1,4 +1,4 @@
-"""Writes to infrastructure tables: calendar overrides."""
+"""Writes to infrastructure tables: calendar overrides; the audit event of a reference-data load."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.db import transaction
 
 from kanal import audit
 
+from .loading import LoadReport
 from .models import CalendarOverride
 
 
@@ -49,3 +50,16 @@ def remove_calendar_override(*, actor, override: CalendarOverride) -> None:
         data={"date": override.date, "reason": override.reason},
     )
     override.delete()
+
+
+def record_load(code: str, file_name: str, report: LoadReport) -> None:
+    """Audit a reference-data load as ``code`` (by the system) if it created or changed rows.
+
+    A reload that changed nothing leaves no event, so loading at every deploy is quiet.
+    """
+    if report.created or report.updated:
+        audit.record(
+            code,
+            actor_label="system",
+            data={"file": file_name, "created": report.created, "updated": report.updated},
+        )

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kanal import audit
 from kanal.core import phones
+from kanal.core.actions import record_load
 from kanal.core.loading import LoadReport, upsert
 from kanal.wilayah.models import Kecamatan, Kelurahan
 
@@ -67,12 +68,7 @@ def load_units(units_csv: Path, *, with_area_offices: bool = True) -> LoadReport
             report.count(changed, created)
     if with_area_offices:
         _load_area_offices(report)
-    if report.created or report.updated:
-        audit.record(
-            "directory.units_loaded",
-            actor_label="system",
-            data={"file": units_csv.name, "created": report.created, "updated": report.updated},
-        )
+    record_load("directory.units_loaded", units_csv.name, report)
     return report
 
 
@@ -128,16 +124,7 @@ def load_categories(categories_csv: Path) -> LoadReport:
             }
             _, changed, created = upsert(Category, {"code": row["code"]}, values)
             report.count(changed, created)
-    if report.created or report.updated:
-        audit.record(
-            "directory.categories_loaded",
-            actor_label="system",
-            data={
-                "file": categories_csv.name,
-                "created": report.created,
-                "updated": report.updated,
-            },
-        )
+    record_load("directory.categories_loaded", categories_csv.name, report)
     return report
 
 

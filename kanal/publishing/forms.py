@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kanal.directory.models import Unit
 from kanal.wilayah.models import Kelurahan
 
+from .actions.partners import PARTNER_FIELDS
 from .models import SOCIAL_CHANNELS, Channel, ContentKind, FieldVisit, MediaPartner
 
 SOCIAL_CHOICES = [(c.value, c.label) for c in Channel if c in SOCIAL_CHANNELS]
@@ -78,15 +79,7 @@ class ProgressForm(forms.Form):
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = MediaPartner
-        fields = [
-            "name",
-            "kind",
-            "contact_name",
-            "email",
-            "phone",
-            "preferred_formats",
-            "is_active",
-        ]
+        fields = list(PARTNER_FIELDS)  # what save_media_partner writes
 
 
 class SendForm(forms.Form):

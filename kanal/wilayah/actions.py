@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from shapely.geometry import shape
 
-from kanal import audit
+from kanal.core.actions import record_load
 from kanal.core.loading import LoadReport, upsert
 
 from .models import Kecamatan, Kelurahan, Region
@@ -76,10 +76,5 @@ def load_wilayah(wilayah_csv: Path, boundaries_geojson: Path | None) -> LoadRepo
             }
         _, changed, created = upsert(Kelurahan, {"code": row["kode"]}, values)
         report.count(changed, created)
-    if report.created or report.updated:
-        audit.record(
-            "wilayah.loaded",
-            actor_label="system",
-            data={"file": wilayah_csv.name, "created": report.created, "updated": report.updated},
-        )
+    record_load("wilayah.loaded", wilayah_csv.name, report)
     return report

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kanal.core.http import (  # noqa: F401  the one provider HTTP kit, re-exported
     ProviderError,
+    is_temporary_status,
     raise_for_http,
     timeout,
     transport_error,

@@ -14,7 +14,15 @@ import httpx
 from kanal.core import phones
 
 from ..rules import InboundItem, MediaRef
-from .base import Download, OutgoingReply, ProviderError, setting, timeout, transport_error
+from .base import (
+    Download,
+    OutgoingReply,
+    ProviderError,
+    is_temporary_status,
+    setting,
+    timeout,
+    transport_error,
+)
 
 PROVIDER = "telegram"
 CHANNEL = "telegram"
@@ -93,7 +101,7 @@ def _call(method: str, body: dict) -> dict:
     code = data.get("error_code", response.status_code)
     raise ProviderError(
         f"Telegram {code}: {data.get('description', response.text[:200])}",
-        temporary=code == 429 or code >= 500,
+        temporary=is_temporary_status(code),
         status=response.status_code,
         code=str(code),
     )

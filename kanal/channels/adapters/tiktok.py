@@ -17,6 +17,7 @@ from .base import (
     Download,
     OutgoingReply,
     ProviderError,
+    is_temporary_status,
     item_digest,
     setting,
     timeout,
@@ -83,9 +84,7 @@ def _call(path: str, body: dict) -> dict:
     code = data.get("code", 0)
     if response.is_success and code == 0:
         return data.get("data") or {}
-    temporary = (
-        response.status_code == 429 or response.status_code >= 500 or code in TEMPORARY_CODES
-    )
+    temporary = is_temporary_status(response.status_code) or code in TEMPORARY_CODES
     raise ProviderError(
         f"TikTok {code}: {data.get('message', '')}",
         temporary=temporary,

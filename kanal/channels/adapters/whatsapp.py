@@ -20,6 +20,7 @@ from .base import (
     Download,
     OutgoingReply,
     ProviderError,
+    is_temporary_status,
     item_digest,
     setting,
     timeout,
@@ -143,8 +144,7 @@ def _raise_graph_error(response: httpx.Response) -> None:
     except ValueError:
         error = {}
     code = error.get("code", 0)
-    temporary = response.status_code == 429 or response.status_code >= 500
-    temporary = temporary or code in TEMPORARY_CODES
+    temporary = is_temporary_status(response.status_code) or code in TEMPORARY_CODES
     raise ProviderError(
         f"Graph API {response.status_code} {code}: {error.get('message', response.text[:200])}",
         temporary=temporary,
