@@ -217,3 +217,23 @@ def test_default_functions_only_for_dinas_and_badan():
 )
 def test_area_office_codes(area, code):
     assert area_office_code(area) == code
+
+
+def test_a_load_that_changes_rows_is_audited_once_and_a_quiet_reload_not_at_all(
+    reference_data, region_dir, tmp_path
+):
+    from kanal.audit.models import AuditEvent
+
+    lines = (region_dir / "categories.csv").read_text(encoding="utf-8").splitlines()
+    changed = tmp_path / "categories.csv"
+    first = lines[1].replace("Infrastruktur,Infrastructure", "Infrastruktur Kota,Infrastructure")
+    changed.write_text("\n".join([lines[0], first, *lines[2:]]) + "\n", encoding="utf-8")
+
+    loads = AuditEvent.objects.filter(action="directory.categories_loaded")
+    before = set(loads.values_list("pk", flat=True))
+    actions.load_categories(region_dir / "categories.csv")  # as loaded: nothing changes
+    assert set(loads.values_list("pk", flat=True)) == before
+    actions.load_categories(changed)
+    event = loads.exclude(pk__in=before).get()
+    assert event.actor_label == "system"
+    assert event.data == {"file": "categories.csv", "created": 0, "updated": 1}
