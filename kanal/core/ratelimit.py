@@ -26,18 +26,66 @@ def _cache_key(scope: str, key: str, window: int) -> tuple[str, int]:
     return f"rl:{scope}:{digest}:{bucket}", window - int(time.time()) % window
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One attempt to count: ``key`` in ``scope``, allowed up to ``limit`` per ``window``."""
+
+    scope: str
+    key: str
+    limit: int
+    window: int
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> RateLimitResult:
     """Count one attempt for ``key``; allowed while the count stays within ``limit``."""
-    cache_key, remaining = _cache_key(scope, key, window)
-    if cache.add(cache_key, 1, timeout=window + 1):
-        count = 1
+    return hit_many([Hit(scope, key, limit, window)])[0]
+
+
+def hit_many(hits: list[Hit]) -> list[RateLimitResult]:
+    """Count one attempt on each counter, in order; one result per hit.
+
+    On Redis all counters cost one round trip: per counter ``SET key 0 EX window NX``
+    then ``INCR key`` inside one MULTI/EXEC, so a counter never exists without its
+    expiry and nobody's count is lost between the two. Other caches (the tests'
+    local memory) count with ``add`` and ``incr``.
+    """
+    keys = [_cache_key(h.scope, h.key, h.window) for h in hits]
+    client = _redis_client()
+    if client is not None:
+        pipe = client.pipeline(transaction=True)
+        for (cache_key, _remaining), h in zip(keys, hits, strict=True):
+            full_key = cache.make_and_validate_key(cache_key)
+            pipe.set(full_key, 0, ex=h.window + 1, nx=True)
+            pipe.incr(full_key)
+        replies = pipe.execute()
+        counts = [int(count) for count in replies[1::2]]
     else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window + 1)
-            count = 1
-    return RateLimitResult(allowed=count <= limit, count=count, retry_after=remaining)
+        counts = [
+            _count_one(cache_key, h.window) for (cache_key, _r), h in zip(keys, hits, strict=True)
+        ]
+    return [
+        RateLimitResult(allowed=count <= h.limit, count=count, retry_after=remaining)
+        for count, h, (_key, remaining) in zip(counts, hits, keys, strict=True)
+    ]
+
+
+def _redis_client():
+    """The default cache's Redis client (a write connection), or None for another cache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+
+
+def _count_one(cache_key: str, window: int) -> int:
+    if cache.add(cache_key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window + 1)
+        return 1
 
 
 def peek(scope: str, key: str, *, limit: int, window: int) -> RateLimitResult:

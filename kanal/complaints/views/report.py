@@ -53,11 +53,9 @@ def _report_refusal(request) -> tuple[str, int]:
     )
     if verdict == "too_fast":
         return _("The report could not be sent. Please check it and send it again."), 400
-    wait = 0
-    for counter in counters:
-        result = ratelimit.hit(counter.scope, counter.key, limit=counter.limit, window=3600)
-        if not result.allowed:
-            wait = max(wait, result.retry_after)
+    # Every counter is counted (one Redis round trip for all), as before one by one.
+    results = ratelimit.hit_many([ratelimit.Hit(c.scope, c.key, c.limit, 3600) for c in counters])
+    wait = max((r.retry_after for r in results if not r.allowed), default=0)
     if wait:
         message = _(
             "Too many reports were sent from this device or connection. "
