@@ -46,6 +46,8 @@ def officers_in_units(unit_ids) -> list:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One line of a case's history on the console: when, who, and what in a sentence."""
+
     at: object  # datetime
     who: str
     text: str
@@ -84,10 +86,11 @@ def unit_picker_groups(exclude_id: int | None = None) -> list[tuple[str, list[tu
 
     from kanal.directory.queries import city_units
 
-    opd = [(u.code, u.name) for u in city_units().exclude(pk=exclude_id).order_by("name")]
+    skip = [exclude_id] if exclude_id is not None else []
+    opd = [(u.code, u.name) for u in city_units().exclude(pk__in=skip).order_by("name")]
     areas = (
         Unit.objects.filter(is_active=True, kind__in=UNIT_GROUP_KINDS)
-        .exclude(pk=exclude_id)
+        .exclude(pk__in=skip)
         .order_by("name")
         .values_list("code", "name", "kind", "kelurahan__kecamatan__name")
     )
