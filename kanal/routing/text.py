@@ -99,14 +99,38 @@ _REPEAT = re.compile(r"(\w)\1{2,}")  # "parahhhh" → "parah"
 _REDUP = re.compile(r"\b(\w+)2\b")  # "kantor2" → "kantor kantor"
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
+# "Alay" spelling: digits written for the letters they look like ("l4mpu j4l4n m4t1",
+# "0kn0m"). 2 is left alone (it marks reduplication, "kantor2"), and so are words that
+# are a number with a unit ("10rb", "2jt", "3x") or a code with a number ("rt05", "km8").
+_ALAY = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "9": "g"}
+)
+_ALAY_WORD = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0134-79])[a-z0-9]+\b")
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d+(?:rb|ribu|jt|juta|k|x|km|m|kg|cm|mm|an|th|thn|tahun|bln|hr|jam|ons|gb|mb|lt|ltr|"
+    r"pm|am|wib|ha|persen|nya|s|st|nd|rd)?"
+)
+_CODE_WITH_NUMBER = re.compile(r"[a-z]{1,6}\d+")
+
+
+def dealay(folded_word: str) -> str:
+    """A word in alay spelling with its digits read as letters ("l4mpu" → "lampu",
+    "0kn0m" → "oknom"); numbers, numbers with a unit ("10rb") and codes ("rt05") are kept."""
+    if _NUMBER_WITH_UNIT.fullmatch(folded_word) or _CODE_WITH_NUMBER.fullmatch(folded_word):
+        return folded_word
+    return folded_word.translate(_ALAY)
+
 
 def fold(text: str) -> str:
-    """Lower-case ASCII text: accents removed, emoji and punctuation turned into spaces."""
+    """Lower-case ASCII text: accents removed, emoji and punctuation turned into spaces,
+    letters repeated for emphasis squeezed, "kantor2" doubled and alay digits read as
+    letters (:func:`dealay`)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower()
-    text = _REPEAT.sub(r"\1\1", text)
     text = _REDUP.sub(r"\1 \1", text)
+    text = _ALAY_WORD.sub(lambda m: dealay(m.group(0)), text)
+    text = _REPEAT.sub(r"\1\1", text)
     return " ".join(_NON_WORD.split(text)).strip()
 
 

@@ -20,6 +20,24 @@ def test_normalise_expands_slang_and_folds(raw, expected):
     assert normalise(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("l4mpu j4l4n m4t1", "lampu jalan mati"),
+        ("0kn0m p3tug4s m1nt4 u4ng", "oknom petugas minta uang"),
+        ("g0r0ng2 mp3t", "gorong gorong mpet"),
+        ("b4ny4k s4mp4h", "banyak sampah"),
+        # numbers, numbers with a unit and codes keep their digits
+        (
+            "bayar 10rb 2jt 3x rt05 km8 jam 7 tahun 2026",
+            "bayar 10rb 2jt 3x rt05 km8 jam 7 tahun 2026",
+        ),
+    ],
+)
+def test_fold_reads_alay_digits_as_letters(raw, expected):
+    assert fold(raw) == expected
+
+
 def test_normalise_uses_the_given_table_only():
     assert normalise("yg gk", {"yg": "yang"}) == "yang gk"
 
