@@ -84,3 +84,10 @@ def login_verified(client):
         return a_client
 
     return login
+
+
+@pytest.fixture
+def admin_client(client, admin_user, login_verified):
+    """pytest-django's superuser client, with the confirmed second factor the admin requires."""
+    login_verified(admin_user)
+    return client

@@ -16,13 +16,6 @@ from kanal.publishing.models import CadencePlan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, admin_user, login_verified):
-    """A superuser with a confirmed second factor, as the admin requires."""
-    login_verified(admin_user)
-    return client
-
-
 def test_an_added_row_saved_by_its_action_is_the_one_the_admin_logs_and_links(admin_client):
     response = admin_client.post(
         reverse("admin:core_calendaroverride_add"),

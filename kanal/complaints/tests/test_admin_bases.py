@@ -10,13 +10,6 @@ from kanal.complaints.models import ResponseTemplate
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, admin_user, login_verified):
-    """A superuser with a confirmed second factor, as the admin requires."""
-    login_verified(admin_user)
-    return client
-
-
 def test_read_only_admins_list_but_refuse_adding_changing_and_deleting(admin_client):
     event = audit.record("test.event")
     assert admin_client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
