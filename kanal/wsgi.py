@@ -1,6 +1,89 @@
+"""The WSGI application, with a short path for providers' webhook deliveries.
+
+A delivery (``POST /webhooks/<provider>/``) is the hot path of every channel: a burst
+after a viral post arrives faster than citizens fill forms. It needs no session, CSRF
+token, user, language, messages, CSP or clickjacking header, so it skips that middleware
+and goes straight to its view, which keeps every check of its own (the body refused
+when it cannot be read whole, the signature on the raw bytes, duplicates recognised by
+key, the raw event and its task row stored before the 200). What the full stack gives
+every request is kept: request_started / request_finished (old database connections
+closed, the request id cleared), the ALLOWED_HOSTS check, the request id, 503 on a
+database outage, and Django's exception handling and error logging. Everything else,
+GET handshakes included, and every request when ``SECURE_SSL_REDIRECT`` asks for a
+redirect of plain HTTP, goes through the full middleware stack.
+"""
+
+from __future__ import annotations
+
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kanal.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
+
+from django.conf import settings  # noqa: E402 - after django.setup()
+from django.core.handlers.exception import convert_exception_to_response  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.urls import reverse, set_urlconf  # noqa: E402
+from django.utils.log import log_response  # noqa: E402
+
+from kanal.channels import views as channel_views  # noqa: E402
+from kanal.core.middleware import RequestIdMiddleware  # noqa: E402
+from kanal.core.outage import DatabaseOutageMiddleware  # noqa: E402
+
+
+def _webhook_chain(view):
+    """The view behind the request id and the outage answer, exceptions handled as
+    Django's middleware chain handles them (400 for a disallowed host, 500 logged)."""
+
+    outage = DatabaseOutageMiddleware(None)
+
+    def checked(request):
+        request.get_host()  # ALLOWED_HOSTS: DisallowedHost -> 400, as in the full stack
+        try:
+            return view(request)
+        except Exception as exc:
+            response = outage.process_exception(request, exc)
+            if response is None:
+                raise
+            return response
+
+    return convert_exception_to_response(
+        RequestIdMiddleware(convert_exception_to_response(checked))
+    )
+
+
+class KanalWSGIHandler(WSGIHandler):
+    """Django's handler; webhook POSTs take :func:`_webhook_chain` (see the module)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._webhooks: dict[str, object] | None = None
+
+    def webhook_chains(self) -> dict[str, object]:
+        """Path -> chain for each provider's webhook, paths taken from the URL conf."""
+        if self._webhooks is None:
+            self._webhooks = {
+                reverse(f"channels:webhook_{provider}"): _webhook_chain(view)
+                for provider, view in channel_views.WEBHOOK_VIEWS.items()
+            }
+        return self._webhooks
+
+    def get_response(self, request):
+        chain = None
+        if request.method == "POST" and (not settings.SECURE_SSL_REDIRECT or request.is_secure()):
+            chain = self.webhook_chains().get(request.path_info)
+        if chain is None:
+            return super().get_response(request)
+        set_urlconf(settings.ROOT_URLCONF)
+        response = chain(request)
+        response._resource_closers.append(request.close)
+        if response.status_code >= 400:
+            log_response(
+                "%s: %s", response.reason_phrase, request.path, response=response, request=request
+            )
+        return response
+
+
+application = KanalWSGIHandler()

@@ -125,6 +125,16 @@ def sms_webhook(request):
     return _receive(request, "sms")
 
 
+# The views kanal.wsgi sends webhook POSTs to without the middleware they do not need.
+WEBHOOK_VIEWS = {
+    "whatsapp": whatsapp_webhook,
+    "meta": meta_webhook,
+    "telegram": telegram_webhook,
+    "tiktok": tiktok_webhook,
+    "sms": sms_webhook,
+}
+
+
 # --- staff ----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,107 @@
+"""The short WSGI path for webhook POSTs (kanal.wsgi): same checks, same rows, less work."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from kanal.channels.models import InboundEvent, SignatureFailure
+
+from .conftest import payload, signed_headers
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def wsgi_call(method: str, path: str, body: bytes = b"", headers: dict | None = None):
+    """Call kanal.wsgi.application as gunicorn does; returns (status, headers, body)."""
+    from kanal.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+    } | (headers or {})
+    started = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        started["status"] = int(status.split()[0])
+        started["headers"] = dict(response_headers)
+
+    result = application(environ, start_response)
+    content = b"".join(result)
+    result.close()  # request_finished, as the server does
+    return started["status"], started["headers"], content
+
+
+def test_a_signed_delivery_is_stored_once_and_acknowledged_without_session_or_csp(
+    channel_settings,
+):
+    body = payload("whatsapp_text.json")
+    status, headers, content = wsgi_call(
+        "POST", "/webhooks/whatsapp/", body, signed_headers("whatsapp", body)
+    )
+    assert (status, content) == (200, b"ok")
+    assert headers["X-Request-ID"]
+    # The middleware it skips would have added these.
+    assert "Content-Security-Policy" not in headers and "Set-Cookie" not in headers
+    event = InboundEvent.objects.get()
+    assert bytes(event.body) == body and event.status == "pending"
+    assert event.headers["X-Hub-Signature-256"].startswith("sha256=")
+
+    # A provider's retry: acknowledged, nothing added.
+    again = wsgi_call("POST", "/webhooks/whatsapp/", body, signed_headers("whatsapp", body))
+    assert again[0] == 200 and InboundEvent.objects.count() == 1
+
+
+def test_a_bad_signature_is_refused_and_counted(channel_settings):
+    body = payload("whatsapp_text.json")
+    status, _h, _c = wsgi_call(
+        "POST", "/webhooks/whatsapp/", body, {"HTTP_X_HUB_SIGNATURE_256": "sha256=00"}
+    )
+    assert status == 403
+    assert not InboundEvent.objects.exists()
+    assert SignatureFailure.objects.get(provider="whatsapp").count == 1
+    assert wsgi_call("POST", "/webhooks/whatsapp/", body)[0] == 401  # no signature at all
+
+
+def test_an_empty_body_and_a_foreign_host_are_refused_before_anything_is_stored(
+    channel_settings,
+):
+    assert wsgi_call("POST", "/webhooks/sms/", b"", signed_headers("sms", b""))[0] == 400
+    body = payload("whatsapp_text.json")
+    headers = signed_headers("whatsapp", body) | {"HTTP_HOST": "evil.example"}
+    assert wsgi_call("POST", "/webhooks/whatsapp/", body, headers)[0] == 400
+    assert not InboundEvent.objects.exists()
+
+
+def test_other_requests_take_the_full_middleware_stack(channel_settings):
+    status, headers, _c = wsgi_call("GET", "/webhooks/whatsapp/")
+    assert status == 403  # the handshake without a token, through every middleware
+    assert "Content-Security-Policy" in headers
+
+
+def test_a_database_outage_answers_503_on_the_short_path(channel_settings, monkeypatch):
+    from django.db import OperationalError
+
+    from kanal.channels import actions
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(actions, "store_inbound_event", down)
+    body = payload("whatsapp_text.json")
+    status, headers, _c = wsgi_call(
+        "POST", "/webhooks/whatsapp/", body, signed_headers("whatsapp", body)
+    )
+    assert status == 503 and headers["Retry-After"]
