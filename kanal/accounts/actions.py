@@ -163,6 +163,8 @@ DEMO_TOTP_SECRET = "KANALDEMOKANALDEMOKANALDEMOKANAL"  # noqa: S105 - base32, de
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """One of the demonstration staff accounts: who they are and the one role they hold."""
+
     username: str
     full_name: str
     role: str
@@ -228,6 +230,8 @@ def ensure_demo_accounts() -> list[tuple[DemoAccount, bool]]:
 
 @dataclass(frozen=True)
 class LoginWait:
+    """How long a login attempt must wait, and whose failures made it wait (account or address)."""
+
     seconds: int
     reason: str  # "account" or "address" ("" when no wait)
 

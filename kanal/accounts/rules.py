@@ -13,6 +13,8 @@ from enum import StrEnum
 
 
 class Capability(StrEnum):
+    """What a role lets a staff member do; ``StaffScope`` holds the set a person has."""
+
     VIEW_ALL_CASES = "view_all_cases"  # every case except oversight ones
     VIEW_OVERSIGHT_CASES = "view_oversight_cases"
     VIEW_REPORTERS = "view_reporters"  # who reported a case, their contacts
@@ -56,6 +58,8 @@ ADMIN_ROLES = frozenset({"operator", "system_admin", "ppid_officer", "ppid_super
 
 @dataclass(frozen=True)
 class MembershipFacts:
+    """One membership as plain data: the input of ``scope_from``."""
+
     role: str
     unit_id: int
     area_code: str = ""  # Kemendagri code the unit serves, for area offices

@@ -154,6 +154,8 @@ def conversation_with(channel: str, address: str) -> Conversation | None:
 
 @dataclass(frozen=True)
 class ChannelHealth:
+    """One provider's row on the channel health page: configuration, traffic, failures, alert."""
+
     provider: str
     label: str
     configured: bool

@@ -166,6 +166,8 @@ THANKS = {
 
 @dataclass(frozen=True)
 class Intent:
+    """What a message outside an open case is about (see ``classify_text``)."""
+
     kind: str  # "status", "greeting", "thanks", "report"
     tracking_number: str = ""
 

@@ -33,6 +33,8 @@ def access_people(user) -> None:
 
 @dataclass
 class PersonMatch:
+    """One hit of the console's person search: a citizen or a reporter, with their contacts."""
+
     kind: str  # "citizen" or "reporter"
     pk: int
     name: str
@@ -83,6 +85,8 @@ def search_people(user, text: str) -> list[PersonMatch]:
 
 @dataclass
 class Person:
+    """Everything the person page shows of one citizen or reporter, joined by phone and e-mail."""
+
     name: str
     phones: list[str]
     emails: list[str]

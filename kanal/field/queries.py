@@ -61,6 +61,8 @@ def devices_visible_to(user) -> QuerySet[DeviceSession]:
 
 @dataclass(frozen=True)
 class DeviceRow:
+    """A field device as listed to staff, with the state it is in now."""
+
     device: DeviceSession
     state: str  # "active", "expired" (login session gone or over), "signed_out", "revoked"
 
@@ -96,6 +98,8 @@ def access_device(user, device_id: int) -> DeviceSession:
 
 @dataclass(frozen=True)
 class VisitChoice:
+    """A planned visit an officer can file a complaint under (the app's visit picker)."""
+
     id: int
     title: str
     place: str

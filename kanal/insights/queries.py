@@ -67,6 +67,8 @@ class Row:
 
 @dataclass(frozen=True)
 class AllFigures:
+    """The figures of the city, every unit and every kelurahan for one period, as of a time."""
+
     city: Figures
     by_unit: dict[int, Figures]
     by_kelurahan: dict[int, Figures]

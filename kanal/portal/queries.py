@@ -54,6 +54,8 @@ PUBLIC_CASE_FIELDS = (
 
 @dataclass(frozen=True)
 class Channels:
+    """The city's contact channels for the public pages; an empty field is not shown."""
+
     whatsapp: str
     social: tuple[tuple[str, str], ...]  # (name, url)
     desk_address: str
@@ -174,6 +176,8 @@ def all_areas() -> list[tuple[Kecamatan, list[Kelurahan]]]:
 
 @dataclass(frozen=True)
 class CaseFilters:
+    """The public case list's filters, as parsed from its query string; empty means any."""
+
     kecamatan: str = ""
     kelurahan: str = ""
     category: str = ""  # a top-level or second-level category code
@@ -250,6 +254,8 @@ def city_map() -> rules.MapGeometry:
 
 @dataclass(frozen=True)
 class SearchResults:
+    """What the public search found: units, news and cases."""
+
     units: list
     news: list
     cases: list

@@ -13,6 +13,8 @@ SIMPLIFY_DEGREES = 0.0003
 
 @dataclass(frozen=True)
 class MapShape:
+    """One kelurahan on the map: its code, name and SVG path."""
+
     code: str
     name: str
     path: str  # SVG path data in the map's coordinates
@@ -20,6 +22,8 @@ class MapShape:
 
 @dataclass(frozen=True)
 class MapGeometry:
+    """The whole map: canvas size and the kelurahan shapes (empty when no boundaries are known)."""
+
     width: int
     height: int
     shapes: tuple[MapShape, ...]

@@ -246,6 +246,8 @@ def visits_on(day: date) -> QuerySet[FieldVisit]:
 
 @dataclass(frozen=True)
 class VisitCase:
+    """A case heard on a field visit, as its page lists it to the viewer."""
+
     tracking_number: str
     state: str
     state_label: str

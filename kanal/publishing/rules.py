@@ -83,6 +83,8 @@ NEEDS_IMAGE = frozenset({"instagram", "tiktok"})
 
 @dataclass(frozen=True)
 class ChannelPreview:
+    """How an item would read on one channel, and what keeps it from being posted there."""
+
     channel: str
     caption: str
     limit: int | None
@@ -137,6 +139,8 @@ def week_start(d: date) -> date:
 
 @dataclass(frozen=True)
 class CadenceCell:
+    """One week, kind and channel of the cadence table: posts the plan asks for, items counted."""
+
     week: date
     kind: str
     channel: str

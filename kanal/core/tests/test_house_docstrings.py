@@ -1,10 +1,11 @@
-"""Every public function of the write, rule and read layers says what it promises.
+"""Every public function and class of the write, rule and read layers says what it promises.
 
-The house rules ask for a docstring that states the contract on each public function of
-an app's ``actions``, ``rules`` and ``queries`` (modules or packages): callers from other
-apps read those, not the bodies. Apps still being documented on other branches are in
-``PENDING``; the second test removes an app from it as soon as it is done, so the
-exemption cannot outlive the work.
+The house rules ask for a docstring on each public function of an app's ``actions``,
+``rules`` and ``queries`` (modules or packages) that states its contract, and on each
+public class (mostly result types) that says what it holds: callers from other apps read
+those, not the bodies. Apps still being documented on other branches are in ``PENDING``;
+the second test removes an app from it as soon as it is done, so the exemption cannot
+outlive the work.
 """
 
 from __future__ import annotations
@@ -45,12 +46,13 @@ def layer_modules(app: Path) -> list[Path]:
 
 
 def undocumented(path: Path) -> list[str]:
-    """``name:line`` of each module-level public function in ``path`` without a docstring."""
+    """``name:line`` of each module-level public function or class in ``path`` without a
+    docstring."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [
         f"{node.name}:{node.lineno}"
         for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         and not node.name.startswith("_")
         and ast.get_docstring(node) is None
     ]
@@ -66,7 +68,7 @@ def missing_by_app(root: Path = KANAL) -> dict[str, list[str]]:
     return missing
 
 
-def test_every_public_layer_function_has_a_docstring():
+def test_every_public_layer_function_and_class_has_a_docstring():
     missing = {app: names for app, names in missing_by_app().items() if app not in PENDING}
     assert missing == {}, "say what the function promises in a docstring"
 
@@ -85,10 +87,15 @@ def test_the_check_finds_an_undocumented_function_in_a_module_and_a_package(tmp_
     )
     (app / "actions" / "_helpers.py").write_text("def helper():\n    pass\n")
     (app / "queries.py").write_text(
-        "def _private():\n    pass\n\n\nasync def cases():\n    return []\n"
+        "def _private():\n    pass\n\n\nasync def cases():\n    return []\n\n\n"
+        "class Row:\n    pass\n"
     )
     (app / "views.py").write_text("def page(request):\n    pass\n")
 
     assert missing_by_app(tmp_path) == {
-        "sample": ["sample/actions/__init__.py:close_case:5", "sample/queries.py:cases:5"]
+        "sample": [
+            "sample/actions/__init__.py:close_case:5",
+            "sample/queries.py:cases:5",
+            "sample/queries.py:Row:9",
+        ]
     }
