@@ -155,6 +155,11 @@ def record_login(user: User | None, *, username: str, outcome: str, ip: str) -> 
     )
 
 
+def record_logout(user: User, *, ip: str) -> None:
+    """Audit that signed-in ``user`` signed out (``staff.logged_out``), from ``ip``."""
+    record_login(user, username=user.username, outcome="logged_out", ip=ip)
+
+
 # --- demo accounts ------------------------------------------------------------------
 
 DEMO_PASSWORD = "kanal-demo-2026"  # noqa: S105 - printed by `make run`, demo only

@@ -227,11 +227,6 @@ def enrol_view(request):
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
-        actions.record_login(
-            request.user,
-            username=request.user.username,
-            outcome="logged_out",
-            ip=ratelimit.client_ip(request),
-        )
+        actions.record_logout(request.user, ip=ratelimit.client_ip(request))
     logout(request)
     return redirect("accounts:login")

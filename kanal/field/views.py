@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kanal.accounts.actions import record_login
+from kanal.accounts.actions import record_login, record_logout
 from kanal.accounts.decorators import staff_required
 from kanal.complaints.models import Channel
 from kanal.core import ratelimit
@@ -323,12 +323,7 @@ def sign_out(request):
         device = queries.device_of(request)
         if device is not None:
             actions.end_device_session(request.user, device, revoked=False)
-        record_login(
-            request.user,
-            username=request.user.username,
-            outcome="logged_out",
-            ip=ratelimit.client_ip(request),
-        )
+        record_logout(request.user, ip=ratelimit.client_ip(request))
     logout(request)
     return redirect(f"{reverse('accounts:login')}?next={reverse('field:app')}")
 

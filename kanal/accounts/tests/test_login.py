@@ -46,6 +46,8 @@ def test_password_then_code_logs_in_and_is_audited(client, enrolled):
     assert "Dinas Pekerjaan Umum" in page.content.decode()
     actions_logged = list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
     assert "staff.password_ok" in actions_logged and "staff.logged_in" in actions_logged
+    client.post(reverse("accounts:logout"))
+    assert AuditEvent.objects.filter(actor=user, action="staff.logged_out").count() == 1
 
 
 def test_a_wrong_code_does_not_log_in(client, enrolled):

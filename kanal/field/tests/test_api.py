@@ -13,6 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
+from kanal.audit.models import AuditEvent
 from kanal.complaints.models import Complaint
 from kanal.field.models import DeviceSession
 from kanal.publishing.actions.visits import plan_field_visit
@@ -181,6 +182,8 @@ def test_signing_out_on_the_phone_ends_the_device(field_client, lurah):
     assert response.status_code == 302 and "/staff/login/" in response.url
     device = DeviceSession.objects.get(user=lurah)
     assert device.ended_at is not None and not device.revoked
+    signed_out = AuditEvent.objects.get(action="staff.logged_out")
+    assert signed_out.actor_id == lurah.pk and signed_out.data["username"] == lurah.username
 
 
 def test_staff_without_the_right_to_record_get_no_app(client, staff_factory, login_verified):
