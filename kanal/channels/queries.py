@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
@@ -236,11 +238,30 @@ def failed_events(limit: int = 50):
 # --- configuration: the one resolver every adapter reads its credentials through --------------
 
 
+# Every webhook delivery reads its provider's secret: the saved rows (a few, small) are
+# kept in the shared cache, so a delivery costs a cache read instead of a query. The
+# actions that write them forget the entry (at once and after commit), so every process
+# sees a change at its next read; the lifetime only bounds a change made around them
+# (a row edited in SQL). Values stay as stored: secrets encrypted. Rows read inside a
+# transaction are not cached: they may be that transaction's own, uncommitted write.
+SAVED_SETTINGS_KEY = "channels:saved-settings:v1"
+SAVED_SETTINGS_SECONDS = 60
+
+
+def forget_saved_settings() -> None:
+    """Drop the cached rows (called by the actions that change them)."""
+    cache.delete(SAVED_SETTINGS_KEY)
+
+
 def _saved_rows(providers=None) -> dict[str, dict]:
-    rows = ChannelSettings.objects.all()
-    if providers is not None:
-        rows = rows.filter(provider__in=providers)
-    return dict(rows.values_list("provider", "values"))
+    rows = cache.get(SAVED_SETTINGS_KEY)
+    if rows is None:
+        rows = dict(ChannelSettings.objects.values_list("provider", "values"))
+        if not connection.in_atomic_block:
+            cache.set(SAVED_SETTINGS_KEY, rows, SAVED_SETTINGS_SECONDS)
+    if providers is None:
+        return rows
+    return {p: v for p, v in rows.items() if p in providers}
 
 
 def _saved_value(field: rules.CredentialField, stored: str) -> tuple[str, bool]:

@@ -49,6 +49,7 @@ def save_channel_settings(*, actor, provider: str, values: dict[str, str]) -> Ch
     row.values = stored
     row.updated_by = actor
     row.save()
+    _forget_cached_rows()
     audit.record(
         "channel.settings_saved",
         actor=actor,
@@ -66,6 +67,15 @@ def forget_channel_secret(*, actor, provider: str, name: str) -> None:
         return
     row.values = {k: v for k, v in row.values.items() if k != name}
     row.save()
+    _forget_cached_rows()
     audit.record(
         "channel.setting_removed", actor=actor, obj=row, data={"provider": provider, "name": name}
     )
+
+
+def _forget_cached_rows() -> None:
+    """Every process reads the saved rows through the cache (queries._saved_rows): drop
+    them now, so this transaction reads its own write, and again after commit, so a
+    process that read the old rows in between does not keep them."""
+    queries.forget_saved_settings()
+    transaction.on_commit(queries.forget_saved_settings)

@@ -105,3 +105,30 @@ def test_a_database_outage_answers_503_on_the_short_path(channel_settings, monke
         "POST", "/webhooks/whatsapp/", body, signed_headers("whatsapp", body)
     )
     assert status == 503 and headers["Retry-After"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saved_credentials_are_read_from_the_cache_and_forgotten_when_saved(
+    django_assert_num_queries,
+):
+    from django.db import transaction
+
+    from kanal.channels import actions, queries
+
+    def save(token: str) -> None:
+        actions.save_channel_settings(
+            actor=None, provider="telegram", values={"KANAL_TELEGRAM_SECRET_TOKEN": token}
+        )
+
+    save("first-token")
+    assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "first-token"
+    with django_assert_num_queries(0):  # the next delivery reads the cache
+        assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "first-token"
+    save("second-token")
+    assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "second-token"
+    # A save that rolls back leaves nothing behind, though it read its own write.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        save("never-committed")
+        assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "never-committed"
+        raise RuntimeError
+    assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "second-token"
