@@ -45,3 +45,59 @@ def record_heartbeat(name: str) -> str:
     now = timezone.now()
     Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
     return now.isoformat()
+
+
+def task_row_insert(task_obj, source: str, column: str) -> tuple[str, list] | None:
+    """SQL and parameters that insert, for each row of ``source`` (a CTE or table name),
+    the task row ``task.enqueue(<that row's column>)`` writes; None unless the task goes
+    to the database queue on PostgreSQL.
+
+    For a caller that stores a row and queues its task in one statement (``WITH source AS
+    (INSERT … RETURNING id) INSERT …``): one round trip and no transaction block for the
+    hot path of webhook intake. Every column is prepared by the model's own fields as
+    ``DBTaskResult.objects.create`` in ``DatabaseBackend.enqueue`` prepares it (defaults,
+    ``auto_now_add``, the id function); only ``args_kwargs`` is built in SQL, as
+    ``{"args": [id], "kwargs": {}}``. ``kanal/channels/tests/test_webhook_path.py`` compares the
+    row with one written by ``enqueue``. (``enqueue`` also sends ``task_enqueued``,
+    which only django_tasks' debug log listens to; this does not.)
+    """
+    from django.db import connection
+    from django.db.models.signals import pre_save
+    from django_tasks_db.models import DBTaskResult
+
+    target = import_string(task_obj) if isinstance(task_obj, str) else task_obj
+    backend = target.get_backend()
+    if not isinstance(backend, DatabaseBackend) or connection.vendor != "postgresql":
+        return None
+    backend.validate_task(target)
+    row = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs={},
+        priority=target.priority,
+        task_path=target.module_path,
+        queue_name=target.queue_name,
+        run_after=target.run_after,
+        backend_name=backend.alias,
+    )
+    # As Model.save() would: django_tasks_db's pre_save handler sets run_after.
+    pre_save.send(
+        sender=DBTaskResult, instance=row, raw=False, using=connection.alias, update_fields=None
+    )
+    qn = connection.ops.quote_name
+    columns, values, params = [], [], []
+    for field in DBTaskResult._meta.concrete_fields:
+        columns.append(qn(field.column))
+        if field.name == "args_kwargs":
+            values.append(
+                f"jsonb_build_object('args', jsonb_build_array({source}.{qn(column)}), "
+                "'kwargs', '{}'::jsonb)"
+            )
+            continue
+        prepared = field.get_db_prep_save(field.pre_save(row, add=True), connection)
+        values.append("%s")
+        params.append(prepared)
+    sql = (
+        f"INSERT INTO {qn(DBTaskResult._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model
+        f"SELECT {', '.join(values)} FROM {source}"
+    )
+    return sql, params

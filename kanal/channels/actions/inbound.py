@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,7 @@ from kanal.complaints.models import ContactPreference, State
 from kanal.complaints.rules import FINAL_STATES, TransitionRefused
 from kanal.core import phones
 from kanal.core.region import current as current_region
-from kanal.core.tasks import enqueue_on_commit
+from kanal.core.tasks import enqueue_on_commit, task_row_insert
 from kanal.core.uploads import UploadRejected, sanitise_upload
 from kanal.outbox import actions as outbox
 from kanal.outbox import queries as outbox_queries
@@ -71,51 +72,75 @@ def record_signature_failure(provider: str, reason: str) -> None:
             )
 
 
-def _insert_new_event(provider: str, key: str, headers_json: str, body: bytes, now, probe: bool):
-    """INSERT the raw event unless (provider, key) is stored; its id, or None if it was.
+PROCESS_TASK = "kanal.channels.tasks.process_inbound_event"
 
-    One statement (PostgreSQL and SQLite 3.35+ both speak ON CONFLICT ... RETURNING)
-    instead of get_or_create's select, savepoint, insert and release: the
-    acknowledgement is the hot path of every channel.
+
+def _insert_new_event(
+    provider: str, key: str, headers_json: str, body: bytes, now, probe: bool, task_row
+):
+    """Store the raw event unless (provider, key) is stored, and queue its processing;
+    its id, or None if it was stored before.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING (PostgreSQL and SQLite 3.35+) instead
+    of get_or_create's select, savepoint, insert and release: the acknowledgement is the
+    hot path of every channel. With ``task_row`` (:func:`kanal.core.tasks.task_row_insert`,
+    PostgreSQL and the database queue) the task row is written by the same statement, a
+    data-modifying CTE: atomic without a transaction block, one round trip. Without it
+    the task is enqueued in the caller's transaction.
     """
     table = connection.ops.quote_name(InboundEvent._meta.db_table)
+    insert = (
+        f"INSERT INTO {table} (provider, event_key, headers, body, received_at, is_probe, "  # noqa: S608 - table name from the model
+        "status, attempts, error, outcome) VALUES (%s, %s, %s, %s, %s, %s, %s, 0, '', '') "
+        "ON CONFLICT (provider, event_key) DO NOTHING RETURNING id"
+    )
+    params = [
+        provider,
+        key,
+        headers_json,
+        body,
+        connection.ops.adapt_datetimefield_value(now),
+        probe,
+        EventStatus.PENDING,
+    ]
+    if task_row is not None:
+        insert = f"WITH new_event AS ({insert}), queued AS ({task_row[0]}) SELECT id FROM new_event"  # noqa: S608 - names from the models
+        params += task_row[1]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (provider, event_key, headers, body, received_at, is_probe, "  # noqa: S608 - table name from the model
-            "status, attempts, error, outcome) VALUES (%s, %s, %s, %s, %s, %s, %s, 0, '', '') "
-            "ON CONFLICT (provider, event_key) DO NOTHING RETURNING id",
-            [
-                provider,
-                key,
-                headers_json,
-                body,
-                connection.ops.adapt_datetimefield_value(now),
-                probe,
-                EventStatus.PENDING,
-            ],
-        )
+        cursor.execute(insert, params)
         row = cursor.fetchone()
-    return row[0] if row else None
+    if row is None:
+        return None
+    if task_row is None:
+        enqueue_on_commit(PROCESS_TASK, row[0])
+    return row[0]
 
 
-@transaction.atomic
 def store_inbound_event(
     *, provider: str, keys: list[str], headers: dict, body: bytes, is_probe: bool = False
 ) -> list[int]:
     """Store an authenticated delivery raw, one row per event key; returns the new row ids.
 
     Keys already stored (a provider's retry) insert nothing. Each new row is queued for
-    processing in the same transaction (so an acknowledged event is always queued).
+    processing with it (so an acknowledged event is always queued): in one transaction,
+    or for a single key on PostgreSQL in one statement that writes both.
     """
     now = timezone.now()
     kept_headers = {k: v for k, v in headers.items() if k.lower() not in SKIPPED_HEADERS}
     headers_json = json.dumps(kept_headers)
+    unique = list(dict.fromkeys(keys))  # a body may repeat a key; keep the first
+    task_row = task_row_insert(PROCESS_TASK, "new_event", "id")
+    single = len(unique) == 1 and task_row is not None
     new_ids = []
-    for key in dict.fromkeys(keys):  # a body may repeat a key; keep the first
-        event_id = _insert_new_event(provider, key[:255], headers_json, body, now, is_probe)
-        if event_id is not None:
-            new_ids.append(event_id)
-            enqueue_on_commit("kanal.channels.tasks.process_inbound_event", event_id)
+    with contextlib.nullcontext() if single else transaction.atomic():
+        for n, key in enumerate(unique):
+            if n and task_row is not None:  # each task row has its own id
+                task_row = task_row_insert(PROCESS_TASK, "new_event", "id")
+            event_id = _insert_new_event(
+                provider, key[:255], headers_json, body, now, is_probe, task_row
+            )
+            if event_id is not None:
+                new_ids.append(event_id)
     return new_ids
 
 
@@ -146,7 +171,7 @@ def retry_inbound_event(*, actor, event_id: int) -> InboundEvent:
         obj=event,
         data={"provider": event.provider, "key": event.event_key},
     )
-    enqueue_on_commit("kanal.channels.tasks.process_inbound_event", event.pk)
+    enqueue_on_commit(PROCESS_TASK, event.pk)
     return event
 
 
@@ -158,7 +183,7 @@ def requeue_stale_events(older_than) -> int:
         ).values_list("pk", flat=True)[:500]
     )
     for pk in ids:
-        enqueue_on_commit("kanal.channels.tasks.process_inbound_event", pk)
+        enqueue_on_commit(PROCESS_TASK, pk)
     return len(ids)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 
 from kanal.channels.models import InboundEvent, SignatureFailure
 
@@ -38,9 +40,17 @@ def wsgi_call(method: str, path: str, body: bytes = b"", headers: dict | None = 
         started["status"] = int(status.split()[0])
         started["headers"] = dict(response_headers)
 
-    result = application(environ, start_response)
-    content = b"".join(result)
-    result.close()  # request_finished, as the server does
+    # As Django's test client does: the test's connection (inside its transaction) must
+    # not be closed by close_old_connections at the request's start and end.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        result = application(environ, start_response)
+        content = b"".join(result)
+        result.close()  # request_finished, as the server does
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return started["status"], started["headers"], content
 
 
@@ -132,3 +142,42 @@ def test_saved_credentials_are_read_from_the_cache_and_forgotten_when_saved(
         assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "never-committed"
         raise RuntimeError
     assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "second-token"
+
+
+def test_each_new_event_is_queued_with_it_and_a_retry_queues_nothing(channel_settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from kanal.channels import actions
+
+    ids = actions.store_inbound_event(provider="sms", keys=["a", "b", "a"], headers={}, body=b"x")
+    assert len(ids) == 2
+    ids += actions.store_inbound_event(provider="sms", keys=["c"], headers={}, body=b"y")
+    assert actions.store_inbound_event(provider="sms", keys=["c"], headers={}, body=b"y") == []
+    queued = DBTaskResult.objects.values_list("args_kwargs", "task_path")
+    assert sorted(queued, key=lambda r: r[0]["args"]) == [
+        ({"args": [pk], "kwargs": {}}, actions.inbound.PROCESS_TASK) for pk in sorted(ids)
+    ]
+
+
+def test_the_task_row_written_with_the_event_equals_the_one_enqueue_writes(channel_settings):
+    """On PostgreSQL the event and its task row are one statement (a CTE): the row must be
+    the one ``enqueue`` would have written, column for column."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from kanal.channels import actions
+    from kanal.core.tasks import enqueue_on_commit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement path is PostgreSQL's")
+    (event_id,) = actions.store_inbound_event(provider="sms", keys=["k"], headers={}, body=b"x")
+    combined = DBTaskResult.objects.get()
+    enqueue_on_commit(actions.inbound.PROCESS_TASK, event_id)
+    normal = DBTaskResult.objects.exclude(pk=combined.pk).get()
+    for field in DBTaskResult._meta.concrete_fields:
+        if field.name in ("id", "enqueued_at"):
+            continue
+        assert getattr(combined, field.name) == getattr(normal, field.name), field.name
+    assert combined.id != normal.id and combined.id.version == normal.id.version
+    assert abs(combined.enqueued_at - normal.enqueued_at).total_seconds() < 5
+    assert combined.task_result.args == [event_id]
