@@ -20,7 +20,7 @@ from kanal.accounts.decorators import staff_required
 
 from . import actions, queries, rules
 from .adapters import for_provider
-from .adapters.base import is_probe, raw_key
+from .adapters.base import probe_body, raw_key
 from .adapters.checks import check_connection
 from .models import InboundEvent, Provider
 
@@ -44,7 +44,8 @@ def _webhook_body(request) -> bytes | None:
 
 
 def _receive(request, provider: str) -> HttpResponse:
-    """Refuse what cannot be stored whole, verify on the raw bytes, store, answer 200."""
+    """Refuse what cannot be stored whole, verify on the raw bytes, store under the
+    body's item keys (the task parses it into items), answer 200."""
     adapter = for_provider(provider)
     body = _webhook_body(request)
     refusal = rules.body_refusal(
@@ -62,18 +63,17 @@ def _receive(request, provider: str) -> HttpResponse:
         log.warning("%s webhook rejected: %s", provider, reason)
         status = 401 if reason == "missing" else 403
         return HttpResponse(status=status)
+    # Only the keys: the task parses the body into items (adapter.normalise).
     try:
-        items = adapter.normalise(body)
+        item_keys = adapter.keys(body)
     except (ValueError, TypeError, AttributeError, KeyError):
-        items = []  # kept under the body's digest; processing will record the error
-    keys = [item.key for item in items] or [raw_key(body)]
-    probe = (
-        bool(items)
-        and all(is_probe(item) for item in items if item.kind == "message")
-        and any(item.kind == "message" for item in items)
-    )
+        item_keys = []  # kept under the body's digest; processing will record the error
     actions.store_inbound_event(
-        provider=provider, keys=keys, headers=dict(request.headers), body=body, is_probe=probe
+        provider=provider,
+        keys=[key for key, _kind, _id in item_keys] or [raw_key(body)],
+        headers=dict(request.headers),
+        body=body,
+        is_probe=probe_body(item_keys),
     )
     return HttpResponse("ok")
 

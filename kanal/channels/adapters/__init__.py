@@ -13,7 +13,7 @@ from datetime import datetime
 
 from .. import rules
 from . import email, lapor, meta, sms, telegram, tiktok, whatsapp
-from .base import Download, OutgoingReply, ProviderError, setting  # noqa: F401
+from .base import Download, ItemKey, OutgoingReply, ProviderError, keys_of, setting  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ class Adapter:
     send: Callable[[str, OutgoingReply], str]
     download: Callable
     verify: Callable[[dict, bytes, datetime], tuple[bool, str]]
+    # (key, kind, message id) of each item, without building them: the webhook view
+    # stores the body under its keys and the task normalises it (the body parsed once
+    # into items, in the task).
+    keys: Callable[[bytes], list[ItemKey]]
 
 
 def _meta_verify(secret_getter):
@@ -66,6 +70,7 @@ ADAPTERS: dict[str, Adapter] = {
         lambda _c, r: whatsapp.send(r),
         whatsapp.download,
         _meta_verify(whatsapp.app_secret),
+        whatsapp.keys,
     ),
     "meta": Adapter(
         "meta",
@@ -74,6 +79,7 @@ ADAPTERS: dict[str, Adapter] = {
         meta.send,
         meta.download,
         _meta_verify(lambda: setting("KANAL_META_APP_SECRET")),
+        keys_of(meta.normalise),
     ),
     "telegram": Adapter(
         "telegram",
@@ -82,6 +88,7 @@ ADAPTERS: dict[str, Adapter] = {
         lambda _c, r: telegram.send(r),
         telegram.download,
         _telegram_verify,
+        telegram.keys,
     ),
     "tiktok": Adapter(
         "tiktok",
@@ -90,6 +97,7 @@ ADAPTERS: dict[str, Adapter] = {
         lambda _c, r: tiktok.send(r),
         tiktok.download,
         _tiktok_verify,
+        tiktok.keys,
     ),
     "sms": Adapter(
         "sms",
@@ -98,6 +106,7 @@ ADAPTERS: dict[str, Adapter] = {
         lambda _c, r: sms.send(r),
         sms.download,
         _sms_verify,
+        sms.keys,
     ),
     # LAPOR! is pulled (API or CSV import), not pushed: no webhook to verify.
     "lapor": Adapter(
@@ -107,6 +116,7 @@ ADAPTERS: dict[str, Adapter] = {
         lambda _c, r: lapor.send(r),
         lambda media: None,
         lambda headers, body, now: (False, "no webhook"),
+        keys_of(lapor.normalise),
     ),
     # E-mail is polled, not pushed: no webhook to verify.
     "email": Adapter(
@@ -116,6 +126,7 @@ ADAPTERS: dict[str, Adapter] = {
         lambda _c, r: email.send(r),
         lambda media: None,
         lambda headers, body, now: (False, "no webhook"),
+        keys_of(email.normalise),
     ),
 }
 

@@ -30,6 +30,11 @@ def setting(name: str, default=""):
     return default if value in ("", None) else value
 
 
+# What the webhook view needs of each item of a body: (key, kind, message id). Adapters
+# give it through ``keys(body)`` without building the items; the task normalises.
+ItemKey = tuple[str, str, str]
+
+
 @dataclass(frozen=True)
 class OutgoingReply:
     """What to send: the recipient on the channel, the text and how (text/template/tag)."""
@@ -66,6 +71,21 @@ def item_digest(data) -> str:
 
 def is_probe(item: InboundItem) -> bool:
     return item.message_id.startswith(PROBE_PREFIX)
+
+
+def keys_of(normalise):
+    """A ``keys(body)`` for an adapter without its own: from the items (no saving)."""
+
+    def keys(body: bytes) -> list[ItemKey]:
+        return [(item.key, item.kind, item.message_id) for item in normalise(body)]
+
+    return keys
+
+
+def probe_body(keys: list[ItemKey]) -> bool:
+    """A body whose messages are all synthetic probes (``channel_probe``), with one at least."""
+    messages = [message_id for _key, kind, message_id in keys if kind == "message"]
+    return bool(messages) and all(m.startswith(PROBE_PREFIX) for m in messages)
 
 
 __all__ = [

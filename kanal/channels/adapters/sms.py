@@ -24,6 +24,7 @@ from kanal.core import phones
 from ..rules import InboundItem, MediaRef
 from .base import (
     Download,
+    ItemKey,
     OutgoingReply,
     ProviderError,
     item_digest,
@@ -35,6 +36,15 @@ from .base import (
 
 PROVIDER = "sms"
 CHANNEL = "sms"
+
+
+def keys(body: bytes) -> list[ItemKey]:
+    """(key, kind, message id) of what :func:`normalise` gives, without building it."""
+    payload = json.loads(body)
+    if payload.get("type") == "status":
+        key = f"status:{payload.get('id')}:{payload.get('status')}"
+        return [(key, "status", str(payload.get("id", "")))]
+    return [(str(payload.get("id") or item_digest(payload)), "message", str(payload.get("id", "")))]
 
 
 def normalise(body: bytes) -> list[InboundItem]:

@@ -16,6 +16,7 @@ from kanal.core import phones
 from ..rules import InboundItem, MediaRef
 from .base import (
     Download,
+    ItemKey,
     OutgoingReply,
     ProviderError,
     is_temporary_status,
@@ -30,6 +31,17 @@ CHANNEL = "telegram"
 
 def api_url() -> str:
     return setting("KANAL_TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+
+
+def keys(body: bytes) -> list[ItemKey]:
+    """(key, kind, message id) of what :func:`normalise` gives, without building it."""
+    update = json.loads(body)
+    key = f"update:{update.get('update_id')}"
+    message = update.get("message") or update.get("edited_message")
+    if not message:
+        return [(key, "ignored", "")]
+    message_id = f"{message.get('chat', {}).get('id')}:{message.get('message_id')}"
+    return [(key, "message", message_id + (":edit" if update.get("edited_message") else ""))]
 
 
 def normalise(body: bytes) -> list[InboundItem]:

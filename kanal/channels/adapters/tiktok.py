@@ -15,6 +15,7 @@ import httpx
 from ..rules import InboundItem, MediaRef
 from .base import (
     Download,
+    ItemKey,
     OutgoingReply,
     ProviderError,
     is_temporary_status,
@@ -31,6 +32,21 @@ TEMPORARY_CODES = {40100, 40016, 50000, 50002}  # rate limited / internal error
 
 def api_url() -> str:
     return setting("KANAL_TIKTOK_BUSINESS_API_URL").rstrip("/")
+
+
+def keys(body: bytes) -> list[ItemKey]:
+    """(key, kind, message id) of what :func:`normalise` gives, without building it."""
+    payload = json.loads(body)
+    content = payload.get("content") or "{}"
+    content = json.loads(content) if isinstance(content, str) else content
+    message_id = content.get("message_id", "")
+    key = message_id or item_digest(payload)
+    business = payload.get("user_openid", "")
+    if payload.get("event") != "im_receive_msg" or (
+        business and content.get("to_user", {}).get("id") not in (business, None)
+    ):
+        return [(f"{payload.get('event', 'other')}:{key}", "ignored", "")]
+    return [(key, "message", message_id)]
 
 
 def normalise(body: bytes) -> list[InboundItem]:

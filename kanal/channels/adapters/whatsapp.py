@@ -18,6 +18,7 @@ from kanal.core import phones
 from ..rules import InboundItem, MediaRef
 from .base import (
     Download,
+    ItemKey,
     OutgoingReply,
     ProviderError,
     is_temporary_status,
@@ -127,6 +128,23 @@ def normalise(body: bytes) -> list[InboundItem]:
             items += [_message_item(m, names) for m in value.get("messages", [])]
             items += [_status_item(s) for s in value.get("statuses", [])]
     return items
+
+
+def keys(body: bytes) -> list[ItemKey]:
+    """The (key, kind, message id) of each item :func:`normalise` gives, without building
+    the items: what the webhook view needs to store the body (the task normalises it)."""
+    out: list[ItemKey] = []
+    for entry in json.loads(body).get("entry", []):
+        for change in entry.get("changes", []):
+            if change.get("field") != "messages":
+                out.append((f"{change.get('field')}:{item_digest(change)}", "ignored", ""))
+                continue
+            value = change.get("value", {})
+            for m in value.get("messages", []):
+                out.append((m.get("id", "") or item_digest(m), "message", m.get("id", "")))
+            for s in value.get("statuses", []):
+                out.append((f"{s.get('id', '')}:{s.get('status', '')}", "status", s.get("id", "")))
+    return out
 
 
 # --- outbound ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db import close_old_connections
 
 from kanal.channels.models import InboundEvent, SignatureFailure
 
-from .conftest import payload, signed_headers
+from .conftest import PAYLOADS, payload, signed_headers
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -181,3 +181,46 @@ def test_the_task_row_written_with_the_event_equals_the_one_enqueue_writes(chann
     assert combined.id != normal.id and combined.id.version == normal.id.version
     assert abs(combined.enqueued_at - normal.enqueued_at).total_seconds() < 5
     assert combined.task_result.args == [event_id]
+
+
+SMS_BODIES = [
+    b'{"id": "sms-1", "from": "081234567890", "text": "Lampu mati", "received_at": 1749416383}',
+    b'{"from": "081234567890", "text": "tanpa id"}',
+    b'{"type": "status", "id": "sms-1", "status": "delivered"}',
+]
+
+
+@pytest.mark.parametrize(
+    ("provider", "body"),
+    [
+        (name.split("_")[0].replace("messenger", "meta").replace("feed", "meta"), name)
+        for name in sorted(p.name for p in PAYLOADS.glob("*.json"))
+    ]
+    + [("sms", body) for body in SMS_BODIES],
+)
+def test_the_view_stores_each_body_under_the_keys_the_task_finds_in_it(provider, body):
+    """The view reads only the keys (adapter.keys); the task builds the items
+    (adapter.normalise) and takes the one whose key the event row holds: they must agree,
+    probes included."""
+    from kanal.channels.adapters import for_provider
+    from kanal.channels.adapters.base import PROBE_PREFIX
+
+    provider = provider.replace("instagram", "meta")
+    raw = body if isinstance(body, bytes) else payload(body)
+    adapter = for_provider(provider)
+    for data in (raw, raw.replace(b'"wamid.', f'"{PROBE_PREFIX}'.encode())):
+        items = adapter.normalise(data)
+        assert items
+        assert adapter.keys(data) == [(i.key, i.kind, i.message_id) for i in items]
+
+
+@pytest.mark.parametrize("provider", ["whatsapp", "meta", "telegram", "tiktok", "sms"])
+def test_an_unreadable_body_fails_the_same_way_in_the_view_and_the_task(provider):
+    from kanal.channels.adapters import for_provider
+
+    adapter = for_provider(provider)
+    for data in (b"[1, 2]", b"not json", b'"text"'):
+        with pytest.raises((ValueError, TypeError, AttributeError, KeyError)):
+            adapter.normalise(data)
+        with pytest.raises((ValueError, TypeError, AttributeError, KeyError)):
+            adapter.keys(data)
