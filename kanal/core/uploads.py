@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-# Pillow raises DecompressionBombError above twice this; a phone photo is ~12-50 MP.
-Image.MAX_IMAGE_PIXELS = 60_000_000
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO"}
 MAX_IMAGE_SIDE = 2048
@@ -40,6 +40,17 @@ class CleanFile:
         return f"{secrets.token_urlsafe(16)}.{self.extension}"
 
 
+def pillow():
+    """Pillow's modules, imported on the first image (Image, ImageCms, ImageOps, the
+    unidentified-image error): ~9 MB that a process which never sees an upload (the
+    scheduler, most task workers) does not hold."""
+    from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+    # Pillow raises DecompressionBombError above twice this; a phone photo is ~12-50 MP.
+    Image.MAX_IMAGE_PIXELS = 60_000_000
+    return Image, ImageCms, ImageOps, UnidentifiedImageError
+
+
 def max_upload_bytes() -> int:
     return settings.KANAL_MAX_UPLOAD_BYTES
 
@@ -48,6 +59,7 @@ def sniff(head: bytes) -> str:
     """'pdf', 'image' or '' from the first bytes of a file, whatever its name says."""
     if head.startswith(b"%PDF-"):
         return "pdf"
+    Image, _cms, _ops, UnidentifiedImageError = pillow()
     try:
         with Image.open(io.BytesIO(head)) as im:
             return "image" if im.format else ""
@@ -69,6 +81,7 @@ def sanitise_image(data: bytes, max_side: int = MAX_IMAGE_SIDE) -> bytes:
     applied to the pixels (converted to sRGB) so dropping it does not shift colours.
     Raises UploadRejected for anything Pillow cannot decode as one of IMAGE_FORMATS.
     """
+    Image, _cms, ImageOps, UnidentifiedImageError = pillow()
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in IMAGE_FORMATS:
@@ -96,6 +109,7 @@ def _to_srgb(im: Image.Image) -> Image.Image:
     profile = im.info.get("icc_profile")
     if not profile:
         return im
+    ImageCms = pillow()[1]
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         rgb = im if im.mode in ("RGB", "L") else im.convert("RGB")

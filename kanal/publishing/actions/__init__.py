@@ -15,10 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from kanal import audit
-from kanal.core.uploads import UploadRejected, sanitise_upload
+from kanal.core.uploads import UploadRejected, pillow, sanitise_upload
 
 from .. import rules
 from ..models import (
@@ -143,7 +142,7 @@ def add_file(actor, item: ContentItem, name: str, data: bytes, alt_text: str = "
         raise UploadRejected(_("Describe the image in the alt text, for people who cannot see it."))
     width = height = None
     if is_image:
-        with Image.open(io.BytesIO(clean.content)) as im:
+        with pillow()[0].open(io.BytesIO(clean.content)) as im:
             width, height = im.size
     stored = default_storage.save(f"publishing/{clean.storage_name()}", DjangoFile(clean.content))
     file = ContentFile.objects.create(
