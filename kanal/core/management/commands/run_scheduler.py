@@ -20,6 +20,8 @@ def seconds_to_sleep(due: datetime | None, now: datetime, longest: float) -> flo
 
 
 class Command(BaseCommand):
+    # Checked where the stack starts (serve, make run), not again: ~9 MB (see task_worker).
+    requires_system_checks: list[str] = []
     help = (
         "Enqueue periodic jobs when they are due (SLA sweeps, polling, heartbeats); "
         "sleeps until the next one is due."

@@ -14,6 +14,10 @@ from kanal.core.worker import TaskWorker, WorkerOptions
 
 
 class Command(BaseCommand):
+    # The system checks ran where the stack starts (serve runs check --deploy, make run
+    # runs runserver's): run again here they would load every template library and
+    # admin check, ~9 MB a process for nothing.
+    requires_system_checks: list[str] = []
     help = (
         "Run background tasks from the database queue, claiming several at a time. "
         "SIGTERM finishes the running task and returns the unstarted ones to the queue."
