@@ -34,8 +34,9 @@ def api_url() -> str:
     return setting("KANAL_TIKTOK_BUSINESS_API_URL").rstrip("/")
 
 
-def keys(body: bytes) -> list[ItemKey]:
-    """(key, kind, message id) of what :func:`normalise` gives, without building it."""
+def _read(body: bytes) -> tuple[dict, dict, str, str | None]:
+    """The payload, its decoded content, the message id, and the item's key (None when
+    it is a message to this business; else the key of the ignored event)."""
     payload = json.loads(body)
     content = payload.get("content") or "{}"
     content = json.loads(content) if isinstance(content, str) else content
@@ -45,21 +46,24 @@ def keys(body: bytes) -> list[ItemKey]:
     if payload.get("event") != "im_receive_msg" or (
         business and content.get("to_user", {}).get("id") not in (business, None)
     ):
-        return [(f"{payload.get('event', 'other')}:{key}", "ignored", "")]
-    return [(key, "message", message_id)]
+        return payload, content, message_id, f"{payload.get('event', 'other')}:{key}"
+    return payload, content, message_id, None
+
+
+def keys(body: bytes) -> list[ItemKey]:
+    """(key, kind, message id) of what :func:`normalise` gives, without building it."""
+    payload, _content, message_id, ignored = _read(body)
+    if ignored is not None:
+        return [(ignored, "ignored", "")]
+    return [(message_id or item_digest(payload), "message", message_id)]
 
 
 def normalise(body: bytes) -> list[InboundItem]:
-    payload = json.loads(body)
-    content = payload.get("content") or "{}"
-    content = json.loads(content) if isinstance(content, str) else content
-    message_id = content.get("message_id", "")
+    payload, content, message_id, ignored = _read(body)
+    if ignored is not None:
+        return [InboundItem(key=ignored, kind="ignored")]
     key = message_id or item_digest(payload)
     business = payload.get("user_openid", "")
-    if payload.get("event") != "im_receive_msg" or (
-        business and content.get("to_user", {}).get("id") not in (business, None)
-    ):
-        return [InboundItem(key=f"{payload.get('event', 'other')}:{key}", kind="ignored")]
     kind = content.get("type", "text")
     text, media = "", ()
     if kind == "text":
