@@ -21,6 +21,7 @@ import select
 import signal
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -154,8 +155,15 @@ class StopSignal:
 
     def install(self, *, second_exits: bool = False) -> StopSignal:
         """Handle SIGTERM and SIGINT; with ``second_exits`` a second one exits at once
-        (status 1), for a process whose current piece of work may take long."""
+        (status 1), for a process whose current piece of work may take long.
+
+        Outside the main thread (``task_worker`` under Django's autoreloader, as in
+        ``make run``) Python cannot take signals: nothing is installed there, the
+        reloader ends its child with SIGTERM's default action, and the recovery job
+        requeues whatever the killed child had claimed."""
         self._second_exits = second_exits
+        if threading.current_thread() is not threading.main_thread():
+            return self
         signal.signal(signal.SIGTERM, self._handle)
         signal.signal(signal.SIGINT, self._handle)
         return self

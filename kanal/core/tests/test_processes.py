@@ -131,3 +131,28 @@ def test_a_stop_signal_ends_a_long_sleep_at_once():
     finally:
         signal.signal(signal.SIGTERM, saved[0])
         signal.signal(signal.SIGINT, saved[1])
+
+
+def test_a_stop_signal_outside_the_main_thread_installs_nothing_and_does_not_raise():
+    """task_worker under the autoreloader (make run) works in a thread: installing there
+    raised ValueError and killed the worker before it took a single task."""
+    import signal
+    import threading
+
+    from kanal.core.processes import StopSignal
+
+    before = signal.getsignal(signal.SIGTERM)
+    outcome = []
+
+    def in_thread():
+        try:
+            stop = StopSignal().install(second_exits=True)
+            outcome.append(stop.sleep(0.01))
+        except Exception as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join(5)
+    assert outcome == [False]
+    assert signal.getsignal(signal.SIGTERM) is before
