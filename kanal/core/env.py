@@ -1,5 +1,6 @@
 """Reading settings from the environment: the helpers ``kanal/settings.py`` and its
-``settings_channels`` part share (a city's IT sets variables, never edits files)."""
+``settings_channels`` and ``settings_operations`` parts share (a city's IT sets
+variables, never edits files)."""
 
 from __future__ import annotations
 

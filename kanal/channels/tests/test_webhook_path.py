@@ -155,7 +155,7 @@ def test_each_new_event_is_queued_with_it_and_a_retry_queues_nothing(channel_set
     assert actions.store_inbound_event(provider="sms", keys=["c"], headers={}, body=b"y") == []
     queued = DBTaskResult.objects.values_list("args_kwargs", "task_path")
     assert sorted(queued, key=lambda r: r[0]["args"]) == [
-        ({"args": [pk], "kwargs": {}}, actions.inbound.PROCESS_TASK) for pk in sorted(ids)
+        ({"args": [pk], "kwargs": {}}, actions.events.PROCESS_TASK) for pk in sorted(ids)
     ]
 
 
@@ -172,7 +172,7 @@ def test_the_task_row_written_with_the_event_equals_the_one_enqueue_writes(chann
         pytest.skip("the one-statement path is PostgreSQL's")
     (event_id,) = actions.store_inbound_event(provider="sms", keys=["k"], headers={}, body=b"x")
     combined = DBTaskResult.objects.get()
-    enqueue_on_commit(actions.inbound.PROCESS_TASK, event_id)
+    enqueue_on_commit(actions.events.PROCESS_TASK, event_id)
     normal = DBTaskResult.objects.exclude(pk=combined.pk).get()
     for field in DBTaskResult._meta.concrete_fields:
         if field.name in ("id", "enqueued_at"):

@@ -14,10 +14,11 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SETTINGS_PY = ROOT / "kanal" / "settings.py"
-# settings.py imports its channels-and-mail part; both read the environment.
+# settings.py imports its channels-and-mail and operations parts; all read the environment.
 SETTINGS_FILES = (
     SETTINGS_PY,
     ROOT / "kanal" / "settings_channels.py",
+    ROOT / "kanal" / "settings_operations.py",
     ROOT / "kanal" / "core" / "env.py",
 )
 DEPLOY_MD = ROOT / "docs" / "deploy.md"

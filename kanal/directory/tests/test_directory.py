@@ -109,7 +109,7 @@ from django.test import Client
 call_command("migrate", verbosity=0)
 call_command("load_reference_data", verbosity=0)
 from kanal.channels import tasks
-from kanal.channels.actions.inbound import store_inbound_event
+from kanal.channels.actions.events import store_inbound_event
 from kanal.outbox.models import OutboxMessage
 from kanal.complaints.actions.intake import submit_complaint
 from kanal.complaints.forms import TrackForm
