@@ -232,20 +232,19 @@ def update_partner_key(*, actor, partner: PartnerKey, fields: list[str]) -> Part
 
 
 @transaction.atomic
-def save_service_attribute(*, actor, attribute, created: bool):
+def save_service_attribute(*, actor, attribute):
     """Save an extra question of a service (category) as edited in the admin.
 
     Audited as ``api.service_attribute_created`` or ``api.service_attribute_changed``.
     """
-    attribute.full_clean()
-    attribute.save()
-    audit.record(
-        "api.service_attribute_created" if created else "api.service_attribute_changed",
+    return audit.save_and_record(
+        attribute,
         actor=actor,
-        obj=attribute,
+        created="api.service_attribute_created",
+        changed="api.service_attribute_changed",
         data={"category": attribute.category.code, "code": attribute.code},
+        clean=True,
     )
-    return attribute
 
 
 @transaction.atomic
@@ -253,10 +252,9 @@ def delete_service_attribute(*, actor, attribute) -> None:
     """Delete a service's Open311 attribute (audited as ``api.service_attribute_deleted``
     with the service and attribute codes).
     """
-    audit.record(
+    audit.delete_and_record(
+        attribute,
         "api.service_attribute_deleted",
         actor=actor,
-        obj=attribute,
         data={"category": attribute.category.code, "code": attribute.code},
     )
-    attribute.delete()

@@ -96,5 +96,5 @@ class ServiceAttributeAdmin(ActionAdmin):
     object_kwarg = "attribute"
 
     def save_through_action(self, request, obj, form, change):
-        actions.save_service_attribute(actor=request.user, attribute=obj, created=not change)
+        actions.save_service_attribute(actor=request.user, attribute=obj)
         return None

@@ -19,3 +19,24 @@ def unless_signed_in(actor, label: str) -> str:
     The one way to say who acted: with "" the event takes the user's name.
     """
     return "" if actor is not None and getattr(actor, "is_authenticated", False) else label
+
+
+def save_and_record(obj, *, actor, created: str, changed: str, data=None, clean: bool = False):
+    """Save ``obj`` and record ``created`` when it was new, else ``changed``.
+
+    The one save-then-audit step of the list editors (categories, templates, keywords,
+    DIP/DIK items, partners...): ``full_clean`` first when ``clean``; the event carries
+    ``data`` and is written in the caller's transaction. Returns ``obj``.
+    """
+    was_new = obj._state.adding
+    if clean:
+        obj.full_clean()
+    obj.save()
+    record(created if was_new else changed, actor=actor, obj=obj, data=data)
+    return obj
+
+
+def delete_and_record(obj, event: str, *, actor, data=None) -> None:
+    """Record ``event`` on ``obj`` (its id and label kept in the log), then delete it."""
+    record(event, actor=actor, obj=obj, data=data)
+    obj.delete()

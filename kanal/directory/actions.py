@@ -149,12 +149,10 @@ def update_unit(*, actor, unit: Unit, **changes) -> Unit:
 @transaction.atomic
 def save_category(*, actor, category: Category) -> Category:
     """Create or change a category (from the admin); records the change."""
-    created = category.pk is None
-    category.save()
-    audit.record(
-        "category.created" if created else "category.updated",
+    return audit.save_and_record(
+        category,
         actor=actor,
-        obj=category,
+        created="category.created",
+        changed="category.updated",
         data={"name": category.name, "default_unit": category.default_unit_id},
     )
-    return category

@@ -129,12 +129,11 @@ def save_keyword(*, actor, keyword: RoutingKeyword) -> RoutingKeyword:
     if problem:
         raise RoutingError(problem)
     keyword.phrase = keyword.phrase.strip()
-    created = keyword.pk is None
-    keyword.save()
-    audit.record(
-        "routing_keyword.created" if created else "routing_keyword.changed",
+    audit.save_and_record(
+        keyword,
         actor=actor,
-        obj=keyword,
+        created="routing_keyword.created",
+        changed="routing_keyword.changed",
         data={"target": keyword.target_code, "phrase": keyword.phrase, "weight": keyword.weight},
     )
     _changed_later()
@@ -144,13 +143,12 @@ def save_keyword(*, actor, keyword: RoutingKeyword) -> RoutingKeyword:
 @transaction.atomic
 def delete_keyword(*, actor, keyword: RoutingKeyword) -> None:
     """Delete a routing keyword (audited); suggestions stop using it within a minute."""
-    audit.record(
+    audit.delete_and_record(
+        keyword,
         "routing_keyword.deleted",
         actor=actor,
-        obj=keyword,
         data={"target": keyword.target_code, "phrase": keyword.phrase},
     )
-    keyword.delete()
     _changed_later()
 
 
@@ -161,12 +159,11 @@ def save_gazetteer_entry(*, actor, entry: GazetteerEntry) -> GazetteerEntry:
     problem = rules.gazetteer_problem(entry.kind, entry.kelurahan_code, entry.kecamatan_code)
     if problem:
         raise RoutingError(problem)
-    created = entry.pk is None
-    entry.save()
-    audit.record(
-        "gazetteer_entry.created" if created else "gazetteer_entry.changed",
+    audit.save_and_record(
+        entry,
         actor=actor,
-        obj=entry,
+        created="gazetteer_entry.created",
+        changed="gazetteer_entry.changed",
         data={"name": entry.name, "kind": entry.kind},
     )
     _changed_later()
@@ -176,8 +173,9 @@ def save_gazetteer_entry(*, actor, entry: GazetteerEntry) -> GazetteerEntry:
 @transaction.atomic
 def delete_gazetteer_entry(*, actor, entry: GazetteerEntry) -> None:
     """Delete a gazetteer entry (audited); places and landmark hints stop using it."""
-    audit.record("gazetteer_entry.deleted", actor=actor, obj=entry, data={"name": entry.name})
-    entry.delete()
+    audit.delete_and_record(
+        entry, "gazetteer_entry.deleted", actor=actor, data={"name": entry.name}
+    )
     _changed_later()
 
 

@@ -29,3 +29,30 @@ def test_history_lists_an_objects_events_in_order(staff_factory):
     assert events[0].actor == user and events[0].actor_label == "rina"
     assert events[0].data == {"when": "2026-01-02"}
     assert events[1].actor is None and events[1].actor_label == "system"
+
+
+def test_save_and_record_names_a_new_row_created_and_a_saved_one_changed(staff_factory):
+    user = staff_factory("rina")
+    obj = CalendarOverride(date=date(2026, 3, 4), is_working_day=False, reason="cuti")
+    audit.save_and_record(obj, actor=user, created="day.created", changed="day.changed")
+    obj.reason = "cuti bersama"
+    audit.save_and_record(obj, actor=user, created="day.created", changed="day.changed")
+    assert [e.action for e in history_of(obj)] == ["day.created", "day.changed"]
+    assert CalendarOverride.objects.get(pk=obj.pk).reason == "cuti bersama"
+
+
+def test_save_and_record_cleans_first_and_records_nothing_for_an_invalid_row():
+    obj = CalendarOverride(date=date(2026, 3, 5), is_working_day=False, reason="")
+    with pytest.raises(Exception, match="reason"):
+        audit.save_and_record(obj, actor=None, created="day.created", changed="x", clean=True)
+    assert not CalendarOverride.objects.exists()
+    assert not AuditEvent.objects.filter(action="day.created").exists()
+
+
+def test_delete_and_record_keeps_the_event_of_a_deleted_row():
+    obj = CalendarOverride.objects.create(date=date(2026, 3, 6), is_working_day=True, reason="x")
+    pk = obj.pk
+    audit.delete_and_record(obj, "day.deleted", actor=None, data={"reason": "x"})
+    assert not CalendarOverride.objects.filter(pk=pk).exists()
+    event = AuditEvent.objects.get(action="day.deleted")
+    assert event.object_id == str(pk) and event.data == {"reason": "x"}

@@ -18,12 +18,11 @@ def save_response_template(*, actor, template: ResponseTemplate) -> ResponseTemp
 
     Audited as ``response_template.created`` or ``response_template.updated``.
     """
-    created = template.pk is None
-    template.save()
-    audit.record(
-        "response_template.created" if created else "response_template.updated",
+    return audit.save_and_record(
+        template,
         actor=actor,
-        obj=template,
+        created="response_template.created",
+        changed="response_template.updated",
         data={
             "name": template.name,
             "language": template.language,
@@ -31,16 +30,14 @@ def save_response_template(*, actor, template: ResponseTemplate) -> ResponseTemp
             "category": template.category_id,
         },
     )
-    return template
 
 
 @transaction.atomic
 def delete_response_template(*, actor, template: ResponseTemplate) -> None:
     """Delete ``template`` (audited as ``response_template.deleted``, with its name)."""
-    audit.record(
-        "response_template.deleted", actor=actor, obj=template, data={"name": template.name}
+    audit.delete_and_record(
+        template, "response_template.deleted", actor=actor, data={"name": template.name}
     )
-    template.delete()
 
 
 STARTER_TEMPLATES = (

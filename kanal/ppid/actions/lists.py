@@ -22,23 +22,20 @@ def save_public_information_item(*, actor, item: PublicInformationItem) -> Publi
 
     Audited as ``dip_item.created`` or ``dip_item.changed``.
     """
-    created = item.pk is None
-    item.full_clean()
-    item.save()
-    audit.record(
-        "dip_item.created" if created else "dip_item.changed",
-        obj=item,
-        data={"category": item.category, "published": item.is_published},
+    return audit.save_and_record(
+        item,
         actor=actor,
+        created="dip_item.created",
+        changed="dip_item.changed",
+        data={"category": item.category, "published": item.is_published},
+        clean=True,
     )
-    return item
 
 
 @transaction.atomic
 def delete_public_information_item(*, actor, item: PublicInformationItem) -> None:
     """Remove ``item`` from the DIP (audited as ``dip_item.deleted``)."""
-    audit.record("dip_item.deleted", obj=item, actor=actor)
-    item.delete()
+    audit.delete_and_record(item, "dip_item.deleted", actor=actor)
 
 
 @transaction.atomic
@@ -90,27 +87,24 @@ def save_exempted_item(*, actor, item: ExemptedInformationItem) -> ExemptedInfor
 
     Audited as ``dik_item.created`` or ``dik_item.changed``.
     """
-    created = item.pk is None
-    if not created:
+    if item.pk is not None:
         before = ExemptedInformationItem.objects.get(pk=item.pk)
         if before.exempt_until != item.exempt_until:
             item.expiry_alerted_on = None
-    item.full_clean()
-    item.save()
-    audit.record(
-        "dik_item.created" if created else "dik_item.changed",
-        obj=item,
-        data={"ground": item.ground, "exempt_until": item.exempt_until},
+    return audit.save_and_record(
+        item,
         actor=actor,
+        created="dik_item.created",
+        changed="dik_item.changed",
+        data={"ground": item.ground, "exempt_until": item.exempt_until},
+        clean=True,
     )
-    return item
 
 
 @transaction.atomic
 def delete_exempted_item(*, actor, item: ExemptedInformationItem) -> None:
     """Remove ``item`` from the DIK (audited as ``dik_item.deleted``)."""
-    audit.record("dik_item.deleted", obj=item, actor=actor)
-    item.delete()
+    audit.delete_and_record(item, "dik_item.deleted", actor=actor)
 
 
 def _remind(key: str, **fields) -> bool:

@@ -37,20 +37,18 @@ PARTNER_FIELDS = (
 @transaction.atomic
 def save_media_partner(actor, partner: MediaPartner | None = None, **fields) -> MediaPartner:
     """Create a partner, or change one (``partner`` given)."""
-    created = partner is None
     partner = partner or MediaPartner()
     for name in PARTNER_FIELDS:
         if name in fields:
             setattr(partner, name, fields[name])
     partner.phone = phones.storable(partner.phone)  # E.164 when it is a number
-    partner.save()
-    audit.record(
-        "partner.created" if created else "partner.updated",
+    return audit.save_and_record(
+        partner,
         actor=actor,
-        obj=partner,
+        created="partner.created",
+        changed="partner.updated",
         data={"fields": sorted(fields)},
     )
-    return partner
 
 
 @transaction.atomic
