@@ -36,6 +36,7 @@ from .fitting import (
     fit_kind_temperature,
     fit_oversight_cues,
 )
+from .kinds import KindWeights, fit_kind_weights
 from .scoring import (
     KIND_CUE_WEIGHT,
     cued_oversight,
@@ -162,6 +163,9 @@ class RouterModel:
     # PPID is put first when the kind classifier is this sure of an information
     # request (1.01: never); chosen on held-apart groups like the oversight override.
     information_override: float = 1.01
+    # Complaint or suggestion (``kinds``): weights fitted on held-apart groups; None in
+    # model files from before them (the cue weights above decide then).
+    kind_weights: KindWeights | None = None
 
     def margins(self, prepared: tuple[str, str]):
         """(unit margins, kind margins, oversight margin) of one message, one transform,
@@ -247,6 +251,9 @@ def fit_model(
             model.kind_temperature,
         ) = fit_kind_temperature(
             kind_margins, kind_cue_lists, [e.kind for e in examples], complaints
+        )
+        model.kind_weights = fit_kind_weights(
+            kind_margins, texts, [e.kind for e in examples], [e.group for e in examples]
         )
         held_apart = [
             rules.combine_scores(

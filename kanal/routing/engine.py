@@ -105,19 +105,28 @@ def predict(
     unit_code, unit_conf = ranked[0]
 
     kind_cues = rules.kind_cues(prepared[0])
-    kind_probs = kind_probabilities(
-        kind_margins,
-        kind_cues,
-        model.kind_temperature,
-        getattr(model, "kind_bias", 0.0),
-        getattr(model, "kind_cue_weight", KIND_CUE_WEIGHT),
-        cues.complaint_count(prepared[0]),
-        getattr(model, "complaint_weight", 0.0),
-        getattr(model, "weak_cue_weight", None),
-    )
+    weights = getattr(model, "kind_weights", None)
     if unit_code == rules.PPID:
         kind, kind_conf = rules.INFORMASI, unit_conf
+    elif unit_code == rules.INSPEKTORAT:
+        # The labelling rules: a report of misconduct by officials is a complaint.
+        kind, kind_conf = rules.PENGADUAN, unit_conf
+    elif weights is not None:
+        aspirasi = weights.aspirasi_probability(kind_margins, prepared[0])
+        kind = rules.ASPIRASI if aspirasi >= 0.5 else rules.PENGADUAN
+        kind_conf = max(aspirasi, 1.0 - aspirasi)
     else:
+        # A model file from before ``kinds``, or the rules alone: the cue weights.
+        kind_probs = kind_probabilities(
+            kind_margins,
+            kind_cues,
+            model.kind_temperature,
+            getattr(model, "kind_bias", 0.0),
+            getattr(model, "kind_cue_weight", KIND_CUE_WEIGHT),
+            cues.complaint_count(prepared[0]),
+            getattr(model, "complaint_weight", 0.0),
+            getattr(model, "weak_cue_weight", None),
+        )
         # The unit decides whether this is an information request (ppid ⇔ informasi).
         kind_probs.pop(rules.INFORMASI, None)
         total = sum(kind_probs.values()) or 1.0

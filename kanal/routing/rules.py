@@ -131,8 +131,6 @@ ASPIRASI_CUES = (
     "bagaimana kalau",
     "lebih baik",
     "adakan",
-    "diadakan",
-    "adain",
     "mohon ada",
     "tolong ada",
     "perlu ada",

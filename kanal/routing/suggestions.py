@@ -157,6 +157,8 @@ def build_suggestions(
     )
     if p.kind == rules.INFORMASI:
         kind_reason = _("request for public information → PPID flow")
+    elif p.unit_code == rules.INSPEKTORAT and p.kind == rules.PENGADUAN:
+        kind_reason = _("report of misconduct by officials → complaint")
     elif p.kind == rules.ASPIRASI and p.kind_cues:
         kind_reason = _("suggestion words: %(words)s") % {"words": ", ".join(p.kind_cues[:3])}
     else:
