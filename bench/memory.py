@@ -1,0 +1,210 @@
+"""Memory of the production stack, per process: `manage.py serve` at idle and under load.
+
+    .venv/bin/python bench/memory.py [--warmup 60] [--load 0] [--port N]
+
+Starts a fresh database (``bench.harness.Stack``), then Kanal exactly as
+deploy/kanal.service does: ``manage.py serve`` (its checks, gunicorn gthread, the
+task worker, the scheduler), sized as the issue's stack: 3 web workers x 4 threads,
+one task worker. Warm-up: citizens file ``--warmup`` reports through the public form
+(GET, POST, as ``bench/intake.py``) from 6 clients, a new connection each, so every
+web worker serves some and the task worker routes them (the routing model is loaded).
+Then the queue is waited empty, the stack left alone for a few seconds, and every
+process's RSS and PSS read from /proc (PSS divides pages shared between forked
+processes, so its sum is what the stack holds). With ``--load S`` the peak total PSS
+under 8 clients for S seconds follows.
+
+Baseline in the same run, on the same interpreter and settings: a Python process
+that only sleeps, and one that runs ``django.setup()`` with every installed app and
+the URL configuration imported (the floor every Kanal process pays before its own
+work). The issue's target: the whole stack (web workers, one task worker, the
+scheduler) at most 400 MB at idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import intake
+from bench.harness import PYTHON, ROOT, Stack, free_port, run_load, table
+from bench.procstats import _cmdline, memory_by_process
+
+TARGET_IDLE_MB = 400.0
+FLOOR = (
+    "import django, time; django.setup(); "
+    "from django.urls import get_resolver; get_resolver().url_patterns; "
+    "print('ready', flush=True); time.sleep(600)"
+)
+
+
+def role(command: str, parent: str) -> str:
+    """What a process of serve's tree is, from its command line."""
+    if "manage.py serve" in command:
+        return "serve (supervisor)"
+    if "gunicorn" in command:
+        return "web worker" if "gunicorn" in parent else "web master"
+    if "task_worker" in command:
+        return "task worker"
+    if "run_scheduler" in command:
+        return "scheduler"
+    return command[:40]
+
+
+def stack_memory(serve_pid: int) -> list[tuple[str, int, float, float]]:
+    """(role, pid, RSS MB, PSS MB) of serve and every descendant."""
+    rows = memory_by_process({"serve": serve_pid})
+    commands = {pid: _cmdline(pid) for _n, pid, _c, _r, _p in rows}
+    out = []
+    for _n, pid, _cmd, rss, pss in rows:
+        try:
+            ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            ppid = 0
+        out.append((role(commands[pid], commands.get(ppid, "")), pid, rss, pss))
+    order = ["serve (supervisor)", "web master", "web worker", "task worker", "scheduler"]
+    return sorted(out, key=lambda r: (order.index(r[0]) if r[0] in order else 9, r[1]))
+
+
+def summary(rows: list[tuple[str, int, float, float]]) -> tuple[str, dict]:
+    """The rows as a table, with the stack's total (without the supervisor) and with it."""
+    stack = [r for r in rows if r[0] != "serve (supervisor)"]
+    totals = {
+        "stack_rss": sum(r[2] for r in stack),
+        "stack_pss": sum(r[3] for r in stack),
+        "all_rss": sum(r[2] for r in rows),
+        "all_pss": sum(r[3] for r in rows),
+    }
+    body = [[name, pid, f"{rss:.1f}", f"{pss:.1f}"] for name, pid, rss, pss in rows]
+    body.append(
+        [
+            "stack (web, worker, scheduler)",
+            "",
+            f"{totals['stack_rss']:.0f}",
+            f"{totals['stack_pss']:.0f}",
+        ]
+    )
+    body.append(["with the supervisor", "", f"{totals['all_rss']:.0f}", f"{totals['all_pss']:.0f}"])
+    return table(body, ["process", "pid", "RSS MB", "PSS MB"]), totals
+
+
+def floors(stack: Stack) -> list[list[str]]:
+    """RSS/PSS of a bare interpreter and of django.setup() alone, same env, same run."""
+    rows = []
+    for name, code in (
+        ("python, sleeping", "import time; print('ready', flush=True); time.sleep(600)"),
+        ("django.setup() + URLs", FLOOR),
+    ):
+        proc = subprocess.Popen(
+            [PYTHON, "-c", code], cwd=ROOT, env=stack.env, stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert proc.stdout is not None
+            if proc.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"{name}: the baseline process did not start")
+            time.sleep(0.5)
+            (_n, _pid, _cmd, rss, pss), *_ = memory_by_process({name: proc.pid})
+            rows.append([name, f"{rss:.1f}", f"{pss:.1f}"])
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return rows
+
+
+def wait_queue_empty(timeout: float = 60) -> int:
+    """Wait until no task is ready or running; the number of tasks that succeeded."""
+    from django_tasks_db.models import DBTaskResult
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+            break
+        time.sleep(0.5)
+    return DBTaskResult.objects.filter(status="SUCCESSFUL").count()
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warmup", type=int, default=60, help="reports filed to warm up")
+    parser.add_argument("--settle", type=float, default=5.0, help="idle seconds before reading")
+    parser.add_argument("--load", type=float, default=0.0, help="seconds under 8 clients (peak)")
+    parser.add_argument("--port", type=int, default=0, help="web port (default: a free one)")
+    args = parser.parse_args(argv)
+    load_before = os.getloadavg()
+    with Stack(name="memory", extra_env=intake.BENCH_ENV) as stack:
+        ctx = intake.prepare(stack)
+        stack.port = args.port or free_port()
+        stack.env |= {"KANAL_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        stack._spawn(
+            "serve",
+            [
+                PYTHON, "manage.py", "serve",
+                "--bind", f"127.0.0.1:{stack.port}",
+                "--web-workers", "3", "--threads", "4", "--task-workers", "1",
+            ],
+        )  # fmt: skip
+        try:
+            stack.wait_http("/healthz", timeout=120)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\n{stack.log_tail('serve')}") from None
+        serve_pid = stack.procs["serve"].pid
+
+        def one(client, _no, seq):
+            try:
+                return intake.citizen_submission(
+                    client, seq, ctx["kelurahan"], stack.url + "/lapor/"
+                )
+            finally:
+                # A new connection per citizen, as browsers behind nginx: gunicorn's
+                # workers take turns accepting, so every one of them serves.
+                client.close()
+
+        warm = run_load(stack.port, 6, one, args.warmup, 300)
+        routed = wait_queue_empty()
+        time.sleep(args.settle)
+        idle = stack_memory(serve_pid)
+        text, totals = summary(idle)
+        base = floors(stack)
+        peak = None
+        if args.load:
+            from bench.peer import PeakMemory
+
+            with PeakMemory({"serve": serve_pid}) as sampler:
+                loaded = run_load(stack.port, 8, one, 1_000_000, args.load)
+            peak = {"pss": sampler.peak, "ok": loaded.ok, "failed": loaded.failed}
+        load_after = os.getloadavg()
+
+    print(
+        f"load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end; "
+        f"warm-up {warm.ok} reports filed ({warm.failed} failed), {routed} tasks done"
+    )
+    print(f"\nmemory at idle after warm-up (manage.py serve, 3 x 4 gthread, 1 task worker)\n{text}")
+    print(f"\nbaseline, same run\n{table(base, ['process', 'RSS MB', 'PSS MB'])}")
+    if peak:
+        print(
+            f"\npeak under 8 clients for {args.load:.0f} s: {peak['pss']:.0f} MB PSS "
+            f"(supervisor included; {peak['ok']} reports, {peak['failed']} failed)"
+        )
+    met = totals["stack_pss"] <= TARGET_IDLE_MB
+    print(
+        f"\ntarget: the stack at idle <= {TARGET_IDLE_MB:.0f} MB: "
+        f"{totals['stack_pss']:.0f} MB PSS ({totals['stack_rss']:.0f} RSS) -> "
+        + ("met" if met else "MISSED")
+    )
+    return {
+        "idle": [{"process": n, "pid": p, "rss_mb": r, "pss_mb": s} for n, p, r, s in idle],
+        "totals": totals,
+        "baseline": base,
+        "peak": peak,
+        "load_average": [load_before[0], load_after[0]],
+        "met": met,
+    }
+
+
+if __name__ == "__main__":
+    main()
