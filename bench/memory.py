@@ -44,11 +44,11 @@ FLOOR = (
 
 
 def role(command: str, parent: str) -> str:
-    """What a process of serve's tree is, from its command line."""
-    if "manage.py serve" in command:
-        return "serve (supervisor)"
-    if "gunicorn" in command:
-        return "web worker" if "gunicorn" in parent else "web master"
+    """What a process of serve's tree is, from its command line and its parent's."""
+    if "manage.py serve" in command or "kanal.core.supervise" in command:
+        return "serve (supervisor)"  # serve, and what it execs once its checks are done
+    if "-m gunicorn" in command:
+        return "web worker" if "-m gunicorn" in parent else "web master"
     if "task_worker" in command:
         return "task worker"
     if "run_scheduler" in command:

@@ -11,6 +11,14 @@ Used by `manage.py run_kanal` (development: runserver, one worker, the scheduler
 - afterwards, one process exiting stops them all (a half-running Kanal is worse than
   none: under systemd the unit restarts as a whole); SIGINT/SIGTERM stop them all,
   each given ``grace`` seconds to finish its current request or task.
+
+With a ``listener`` (serve: gunicorn loads the application once, before it forks its
+workers, so they share its memory), the supervisor owns the listening socket and the
+web command inherits it. Readiness is then an HTTP answer (the socket accepts as soon
+as it exists), and SIGHUP starts a new web server on the same socket, with the code
+as it is now, and stops the old one gracefully once the new one's workers are up: no
+connection is refused meanwhile, and if the new one fails to start the old one keeps
+serving. Without a listener SIGHUP is passed to the web process.
 """
 
 from __future__ import annotations
@@ -51,10 +59,39 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
-def port_answers(host: str, port: int) -> bool:
-    connect_host = "127.0.0.1" if host in {"0.0.0.0", ""} else "::1" if host == "::" else host  # noqa: S104
+def _connect_host(host: str) -> str:
+    return "127.0.0.1" if host in {"0.0.0.0", ""} else "::1" if host == "::" else host  # noqa: S104
+
+
+def http_answers(host: str, port: int) -> bool:
+    """True when a web worker answers ``GET /healthz`` (any HTTP status) on (host, port)."""
     try:
-        with socket.create_connection((connect_host, port), timeout=0.5):
+        with socket.create_connection((_connect_host(host), port), timeout=2) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            return sock.recv(5) == b"HTTP/"
+    except OSError:
+        return False
+
+
+def children(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (from /proc; empty where there is none)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def port_answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((_connect_host(host), port), timeout=0.5):
             return True
     except OSError:
         return False
@@ -70,27 +107,75 @@ class Supervisor:
     env: dict[str, str] | None = None
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     stopping: bool = False
+    # The web command's listening socket, owned here (see the module docstring), and
+    # how many worker processes a new web server must have forked to replace the old.
+    listener: socket.socket | None = None
+    web_workers: int = 1
+    reload_requested: bool = False
+    retiring: list[subprocess.Popen] = field(default_factory=list)
 
-    def start(self, check_port: bool = True) -> None:
-        if check_port and port_in_use(self.host, self.port):
+    def _refuse_taken_port(self) -> None:
+        if port_in_use(self.host, self.port):
             raise StartFailed(
                 f"Port {self.port} on {self.host} is already in use (another Kanal or another "
                 f"program). Stop it, or choose another port: make run PORT={self.port + 1}"
             )
+
+    def listen(self, backlog: int = 2048) -> int:
+        """Open the web command's listening socket here; its file descriptor (the web
+        command binds ``fd://N``). A taken port is refused as in :meth:`start`."""
+        self._refuse_taken_port()
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        self.listener = socket.create_server((self.host, self.port), family=family, backlog=backlog)
+        return self.listener.fileno()
+
+    def start(self, check_port: bool = True) -> None:
+        if check_port and not self.listener:
+            self._refuse_taken_port()
         signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGHUP, self._forward_hup)
-        for name, cmd in self.commands.items():
-            # Fixed argument lists built by the calling command, no user input.
-            self.procs[name] = subprocess.Popen(cmd, cwd=self.cwd, env=self.env)  # noqa: S603
+        for name in self.commands:
+            self.procs[name] = self._spawn(name)
+
+    def _spawn(self, name: str) -> subprocess.Popen:
+        fds = (self.listener.fileno(),) if self.listener and name == "web" else ()
+        # Fixed argument lists built by the calling command, no user input.
+        return subprocess.Popen(self.commands[name], cwd=self.cwd, env=self.env, pass_fds=fds)  # noqa: S603
 
     def _on_signal(self, signum, frame) -> None:
         self.stopping = True
 
     def _forward_hup(self, signum, frame) -> None:
-        """systemctl reload: gunicorn replaces its workers gracefully on SIGHUP."""
-        if (web := self.procs.get("web")) and web.poll() is None:
+        """systemctl reload: the web workers are replaced gracefully, with the code as it
+        is now (a new web server on the owned socket, or gunicorn's own SIGHUP)."""
+        if self.listener:
+            self.reload_requested = True  # done by watch(), outside the signal handler
+        elif (web := self.procs.get("web")) and web.poll() is None:
             web.send_signal(signal.SIGHUP)
+
+    def _replace_web(self, timeout: float = 120.0) -> None:
+        """Start a new web server on the owned socket; once it has forked its workers,
+        stop the old one gracefully. If the new one fails, the old one keeps serving."""
+        new = self._spawn("web")
+        deadline = time.monotonic() + timeout
+        while len(children(new.pid)) < self.web_workers:
+            failed = new.poll() is not None
+            if failed or self.stopping or time.monotonic() > deadline:
+                if not failed:
+                    new.terminate()
+                    new.wait()
+                print(
+                    f"Reload failed: the new web server did not start (code {new.returncode}); "
+                    "the running one continues.",
+                    flush=True,
+                )
+                return
+            time.sleep(0.2)
+        old, self.procs["web"] = self.procs["web"], new
+        old.send_signal(signal.SIGTERM)  # gunicorn: finish the requests in flight, then exit
+        self.retiring.append(old)
+        print("Reloaded: a new web server took over.", flush=True)
 
     def exited(self) -> tuple[str, int] | None:
         for name, proc in self.procs.items():
@@ -100,8 +185,9 @@ class Supervisor:
 
     def wait_until_ready(self, timeout: float = 120.0) -> None:
         """Block until the web port answers; stop everything and raise if that fails."""
+        answers = http_answers if self.listener else port_answers
         deadline = time.monotonic() + timeout
-        while not port_answers(self.host, self.port):
+        while not answers(self.host, self.port):
             if dead := self.exited():
                 self.stop()
                 raise StartFailed(f"{dead[0]} exited with code {dead[1]} while starting.")
@@ -117,6 +203,10 @@ class Supervisor:
         """Run until a signal or a process exits; stop all; 0 on a signal, 1 otherwise."""
         code = 0
         while not self.stopping:
+            if self.reload_requested:
+                self.reload_requested = False
+                self._replace_web()
+            self.retiring = [p for p in self.retiring if p.poll() is None]
             if dead := self.exited():
                 print(f"{dead[0]} exited with code {dead[1]}; stopping all.", flush=True)
                 code = 1
@@ -130,7 +220,7 @@ class Supervisor:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + self.grace
-        for name, proc in self.procs.items():
+        for name, proc in [*self.procs.items(), *(("old web", p) for p in self.retiring)]:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -76,6 +77,79 @@ def test_a_process_dying_at_start_stops_the_others_and_says_which(tmp_path, port
     with pytest.raises(StartFailed, match="scheduler exited with code 2 while starting"):
         supervisor.wait_until_ready(timeout=20)
     assert supervisor.procs["web"].poll() is not None
+
+
+# A web server on an inherited socket (as gunicorn on serve's fd://N): answers with the
+# version file as it was when it started, and forks one "worker" that sleeps.
+_FD_SERVER = """
+import http.server, signal, socket, subprocess, sys
+version = open(sys.argv[2]).read().encode()
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+
+class Answer(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(version)))
+        self.end_headers()
+        self.wfile.write(version)
+
+    def log_message(self, *args):
+        pass
+
+def stop(*args):
+    child.terminate()
+    raise SystemExit(0)
+
+signal.signal(signal.SIGTERM, stop)
+server = http.server.HTTPServer(("127.0.0.1", 0), Answer, bind_and_activate=False)
+server.socket.close()
+server.socket = socket.socket(fileno=int(sys.argv[1]))
+server.serve_forever()
+"""
+
+
+def _get(port: int) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        return sock.makefile("rb").read().decode().rpartition("\r\n\r\n")[2]
+
+
+def test_with_a_listener_sighup_swaps_in_a_new_web_server_without_refusing_anyone(tmp_path, port):
+    """serve's reload: the new server (new code) takes the socket over, the old one ends,
+    and every connection meanwhile is answered; a stop ends both generations."""
+    (tmp_path / "server.py").write_text(_FD_SERVER)
+    version = tmp_path / "version.txt"
+    version.write_text("v1")
+    supervisor = Supervisor({}, str(tmp_path), "127.0.0.1", port, grace=5, web_workers=1)
+    fd = supervisor.listen()
+    supervisor.commands = {"web": [sys.executable, "server.py", str(fd), str(version)]}
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    watcher = threading.Thread(target=supervisor.watch)
+    try:
+        supervisor.start()
+        supervisor.wait_until_ready(timeout=20)
+        assert _get(port) == "v1"
+        first = supervisor.procs["web"]
+        watcher.start()
+        version.write_text("v2")
+        os.kill(os.getpid(), signal.SIGHUP)
+        answers, deadline = [], time.monotonic() + 30
+        while first.poll() is None:  # every request answered while the two swap
+            answers.append(_get(port))
+            assert time.monotonic() < deadline, "the old web server did not stop"
+        assert set(answers) <= {"v1", "v2"}
+        assert _get(port) == "v2"
+        assert supervisor.procs["web"] is not first and watcher.is_alive()  # still serving
+    finally:
+        supervisor.stopping = True  # as SIGTERM: watch() stops every process
+        if watcher.ident:
+            watcher.join(20)
+        else:
+            supervisor.stop()
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    assert all(p.poll() is not None for p in supervisor.procs.values())
+    assert first.poll() is not None
 
 
 def test_run_kanal_from_another_folder_serves_then_stops_cleanly_on_ctrl_c(tmp_path, port):
@@ -156,3 +230,21 @@ def test_a_stop_signal_outside_the_main_thread_installs_nothing_and_does_not_rai
     thread.join(5)
     assert outcome == [False]
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_the_supervisor_serve_becomes_imports_no_django():
+    """serve execs kanal.core.supervise to shed Django's ~100 MB: importing it must not
+    bring Django (or anything of Kanal's apps) back."""
+    code = (
+        "import sys, kanal.core.supervise; "
+        "print(sorted(m for m in sys.modules if m.startswith(('django', 'kanal.'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "['kanal.core', 'kanal.core.processes', 'kanal.core.supervise']"

@@ -8,10 +8,18 @@ changed, collects the static files, and refuses unapplied migrations unless
 :func:`default_sizes`) or from ``KANAL_WEB_WORKERS``, ``KANAL_WEB_THREADS`` and
 ``KANAL_TASK_WORKERS``. A worker-only node runs ``serve --no-web --no-scheduler
 --queues intake`` (``deploy/kanal-worker@.service``).
+
+Memory (issue 24): once checked, serve opens the web socket and replaces itself with
+the supervisor of :mod:`kanal.core.supervise` (same pid, no Django: ~12 MB instead of
+~110); gunicorn imports Kanal once before forking its workers (``--preload``,
+:mod:`kanal.core.gunicorn_hooks`), and a reload starts a new gunicorn on the same
+socket (:mod:`kanal.core.processes`); every process gets ``MALLOC_ARENA_MAX=2``
+unless the environment sets it (:func:`child_environment`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
@@ -40,6 +48,14 @@ def default_sizes(cores: int) -> tuple[int, int, int]:
     work and provider calls).
     """
     return max(2, cores + 1), 4, max(1, cores)
+
+
+def child_environment(environ) -> dict[str, str]:
+    """The processes' environment: serve's own, with glibc's malloc held to two arenas
+    unless the operator chose otherwise. A threaded process otherwise gets up to eight
+    arenas a core, each keeping freed memory of its own (tens of MB a gthread worker);
+    two keep the threads from contending on one lock."""
+    return {"MALLOC_ARENA_MAX": "2", **environ}
 
 
 class Command(BaseCommand):
@@ -86,29 +102,32 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"Unknown queue(s) {', '.join(sorted(unknown))}")
         self.prepare(migrate=opts["migrate"], web=opts["web"])
-        supervisor = Supervisor(
-            commands=self.commands(host, port, opts),
-            cwd=str(settings.BASE_DIR),
-            host=host,
-            port=port,
-            grace=30,
-        )
+        supervisor = Supervisor(commands={}, cwd=str(settings.BASE_DIR), host=host, port=port)
         try:
-            supervisor.start(check_port=opts["web"])
-            if opts["web"]:
-                supervisor.wait_until_ready()
+            fd = supervisor.listen() if opts["web"] else None
         except StartFailed as exc:
             raise CommandError(str(exc)) from exc
-        running = ", ".join(supervisor.procs)
-        if opts["web"]:
-            self.stdout.write(f"Kanal is serving at http://{host}:{port}/ ({running})")
-        else:
-            self.stdout.write(f"Kanal's workers are running ({running})")
+        spec = {
+            "commands": self.commands(fd, opts),
+            "cwd": str(settings.BASE_DIR),
+            "host": host,
+            "port": port,
+            "fd": fd,
+            "web_workers": opts["web_workers"],
+            "grace": 30,
+        }
+        if fd is not None:
+            os.set_inheritable(fd, True)
         self.stdout.flush()
-        code = supervisor.watch()
-        self.stdout.write("Kanal stopped.")
-        if code:
-            raise CommandError("A process exited; every process was stopped.")
+        # Django is done: the supervisor carries on without it (kanal.core.supervise),
+        # from the project folder so that `python -m` finds Kanal wherever serve ran.
+        os.chdir(settings.BASE_DIR)
+        python = sys.executable
+        os.execve(  # noqa: S606 - our own interpreter and module, no user input
+            python,
+            [python, "-m", "kanal.core.supervise", json.dumps(spec)],
+            child_environment(os.environ),
+        )
 
     def prepare(self, *, migrate: bool, web: bool) -> None:
         call_command("check", deploy=True, fail_level="ERROR")
@@ -126,13 +145,20 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         connection.close()  # the children open their own
 
-    def commands(self, host: str, port: int, opts) -> dict[str, list[str]]:
+    def commands(self, fd: int | None, opts) -> dict[str, list[str]]:
+        """The processes' command lines; gunicorn serves the supervisor's socket ``fd``.
+
+        ``--preload`` with the hooks of kanal.core.gunicorn_hooks: the application is
+        imported once in gunicorn's master and its workers share that memory; SIGHUP
+        (systemctl reload) makes the supervisor start a new gunicorn on the same socket,
+        so a reload still loads the code as it is now (kanal.core.processes)."""
         python, manage = sys.executable, str(settings.BASE_DIR / "manage.py")
         commands = {}
-        if opts["web"]:
+        if fd is not None:
             commands["web"] = [
                 python, "-m", "gunicorn", "kanal.wsgi:application",
-                "--bind", f"{host}:{port}",
+                "--bind", f"fd://{fd}",
+                "--preload", "--config", "python:kanal.core.gunicorn_hooks",
                 "--workers", str(opts["web_workers"]),
                 "--worker-class", "gthread", "--threads", str(opts["threads"]),
                 "--timeout", "60", "--graceful-timeout", "20",

@@ -1,0 +1,39 @@
+"""gunicorn's hooks for ``manage.py serve`` (``--config python:kanal.core.gunicorn_hooks``).
+
+serve runs gunicorn with ``--preload``: the master imports Kanal once and forks its
+workers from it, so the workers share those pages with the master instead of each
+importing its own copy (about 60 MB a worker). A shared page stays shared until a
+process writes to it; two things would write to all of them:
+
+- Python's cyclic garbage collector links and unlinks every tracked object it
+  examines. ``gc.freeze()`` just before each fork moves everything the master holds
+  into the permanent generation, which collections in the workers never examine
+  (nothing in it is garbage: it is the imported code and the app's registries).
+- Work every worker would do on its first request, each into its own pages: the URL
+  configuration and the translation catalogues are loaded in the master
+  (:func:`when_ready`), as they would be on the first request.
+
+Nothing here changes what a request does. The hooks run in the master only; workers
+are never configured by this module.
+"""
+
+from __future__ import annotations
+
+import gc
+
+
+def when_ready(server) -> None:
+    """Before the first fork: what each worker would otherwise load on its first
+    request, loaded once here and shared (see the module docstring)."""
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils.translation import trans_real
+
+    get_resolver().url_patterns  # noqa: B018 - importing every app's URL conf and views
+    for code, _name in settings.LANGUAGES:
+        trans_real.translation(code)  # the merged catalogue, cached per process
+
+
+def pre_fork(server, worker) -> None:
+    """Freeze what the master holds so workers' collections leave those pages shared."""
+    gc.freeze()
