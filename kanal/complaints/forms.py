@@ -130,7 +130,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rows = queries.form_choice_rows()  # one cache read for both lists
-        key = (rows.get("version"), get_language())
+        # The lists' version: what a valid form's codes are looked up in (form_places).
+        self.choice_version = rows.get("version")
+        key = (self.choice_version, get_language())
         if (lists := _normalised_choices.get(key)) is None:
             self.fields["kelurahan"].choices = kelurahan_choices(rows)
             self.fields["category"].choices = category_choices(rows)

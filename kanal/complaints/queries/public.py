@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from kanal.accounts.queries import area_office_kinds, scope_for
 from kanal.core import phones
+from kanal.directory.models import Category
 from kanal.directory.queries import active_categories
 from kanal.wilayah.models import Kelurahan
-from kanal.wilayah.queries import kelurahan_names
+from kanal.wilayah.queries import kelurahan_names, kelurahan_without_boundary
 
 from .. import rules
 from ..models import CaseMessage, Complaint, MessageKind, State
@@ -90,6 +91,30 @@ def form_choice_rows() -> dict:
         }
         cache.set(CHOICES_CACHE_KEY, rows, CHOICES_CACHE_SECONDS)
     return rows
+
+
+# version -> (kelurahan by code, categories by code): the rows a report from the form
+# points at, read once per process and version instead of once per report.
+_form_places: dict[str, tuple[dict, dict]] = {}
+
+
+def form_places(version: str) -> tuple[dict[str, Kelurahan], dict[str, Category]]:
+    """Every kelurahan (with its kecamatan, without the boundary) and every active
+    category, by code, as of the choice lists' ``version`` (``form_choice_rows``).
+
+    Kept per process for that version only: a saved or deleted kelurahan or category
+    makes a new version (``forget_form_choice_rows``), so the next report reads them
+    anew. The instances are shared by the process's threads: read them, never change
+    them.
+    """
+    if (places := _form_places.get(version)) is None:
+        places = (
+            {k.code: k for k in kelurahan_without_boundary()},
+            {c.code: c for c in active_categories()},
+        )
+        _form_places.clear()
+        _form_places[version] = places
+    return places
 
 
 def forget_form_choice_rows(**_signal_kwargs) -> None:

@@ -1,10 +1,13 @@
 """The blank report form from its cached page (issue 24): each visitor gets their own CSRF
 token and time stamp, a saved category shows at once, and the page cached for one
-language is never served in another. The report and its follow-up key in one commit."""
+language is never served in another. The report and its follow-up key in one commit;
+the thank-you page reads them from this browser's sealed cookie, which nobody can read
+or forge."""
 
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +15,8 @@ from django.urls import reverse
 
 from kanal.audit.models import AuditEvent
 from kanal.complaints.models import Complaint
+from kanal.complaints.views.citizen_common import SESSION_KEYS, SESSION_SUBMITTED, SUBMITTED_COOKIE
+from kanal.core.sealed import seal
 from kanal.directory.models import Category
 
 from .test_citizen_side import VALID, stamp
@@ -76,6 +81,67 @@ def test_an_anonymous_report_and_its_key_are_one_commit_with_both_audit_events(
         AuditEvent.objects.filter(object_id=str(case.pk)).values_list("action", flat=True)
     )
     assert {"complaint.submitted", "complaint.followup_key_issued"} <= actions_recorded
-    # The case, its key and their audit events commit together; the session is the other.
+    # The case, its key and their audit events commit together, and that is the only
+    # commit: the number and the key go to the browser's sealed cookie, no session row.
     commits = [q["sql"] for q in queries.captured_queries if q["sql"].upper() == "COMMIT"]
-    assert len(commits) == 2
+    assert len(commits) == 1
+    assert not any("django_session" in q["sql"] for q in queries.captured_queries)
+
+
+def _anonymous_report(browser) -> tuple[Complaint, str]:
+    data = VALID | {"contact_preference": "none", "consent": "", "started": stamp()}
+    data |= {"name": "", "email": "", "different": "1"}
+    response = browser.post(reverse("complaints:report"), data)
+    assert response.status_code == 302
+    return Complaint.objects.order_by("-pk").first(), response.url
+
+
+def test_the_thank_you_page_shows_the_key_to_the_sending_browser_only(client, reference_data):
+    case, url = _anonymous_report(client)
+    cookie = client.cookies[SUBMITTED_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    page = client.get(url).content.decode()
+    key = re.search(r'class="followup-key">([0-9A-Z-]{19})<', page).group(1)
+    assert case.tracking_number in page
+    # The cookie is sealed: neither the key nor the number can be read from it.
+    assert key not in cookie.value and key.replace("-", "") not in cookie.value
+    assert case.tracking_number not in cookie.value
+    # Another browser is sent to the public tracking page, without the key.
+    stranger = Client()
+    response = stranger.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("complaints:track_case", args=[case.tracking_number])
+    # An altered cookie, or one sealed for another purpose, opens nothing.
+    stranger.cookies[SUBMITTED_COOKIE] = cookie.value[:-4] + "AAAA"
+    assert stranger.get(url).status_code == 302
+    stranger.cookies[SUBMITTED_COOKIE] = seal(
+        {"n": [case.tracking_number], "k": {case.tracking_number: "X"}}, purpose="other"
+    )
+    assert stranger.get(url).status_code == 302
+
+
+def test_the_browser_keeps_ten_numbers_and_five_keys(client, reference_data, settings):
+    # Twelve reports from one browser: the hourly budgets are not what is tested here.
+    settings.KANAL_REPORTS_PER_DEVICE_PER_HOUR = settings.KANAL_REPORTS_PER_HOUR = 100
+    settings.KANAL_REPORTS_PER_ADDRESS_PER_HOUR = 100
+    sent = [_anonymous_report(client) for _ in range(12)]
+    for n, (_case, url) in enumerate(sent):
+        response = client.get(url)
+        if n < 2:  # fell out of the last ten
+            assert response.status_code == 302
+            continue
+        assert response.status_code == 200
+        shows_key = 'class="followup-key"' in response.content.decode()
+        assert shows_key == (n >= 7), n  # keys for the last five only
+
+
+def test_a_session_from_before_the_cookie_still_shows_its_report(client, reference_data):
+    case, url = _anonymous_report(Client())
+    session = client.session
+    session[SESSION_SUBMITTED] = [case.tracking_number]
+    session[SESSION_KEYS] = {case.tracking_number: "ABCD-EFGH-JKLM-NPQR"}
+    session.save()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "ABCD-EFGH-JKLM-NPQR" in page.content.decode()

@@ -17,7 +17,7 @@ from kanal.wilayah.queries import kelurahan_at, kelurahan_by_code
 from .. import actions, queries, rules
 from ..forms import CONSENT_TEXT, PointForm, ReportForm
 from ..models import Channel
-from .citizen_common import SESSION_KEYS, SESSION_SUBMITTED, limit
+from .citizen_common import limit, remember_submitted, submitted_reports
 from .report_page import blank_form, device, form_age, render_form
 
 
@@ -66,19 +66,27 @@ def _report_refusal(request) -> tuple[str, int]:
 
 
 def case_inputs(form) -> dict:
-    """Turn a valid ReportForm into submit_complaint's keyword arguments."""
+    """Turn a valid ReportForm into submit_complaint's keyword arguments.
+
+    The kelurahan and category come from the process's rows of the form's choice-list
+    version (no query per report); a code not among them, or a form without a version,
+    is looked up in the database.
+    """
     data = form.cleaned_data
     files = []
     if upload := data.get("photo"):
         files.append((upload.name, upload.read()))
+    version = getattr(form, "choice_version", None)
+    kelurahan, categories = queries.form_places(version) if version else ({}, {})
+    category = None
+    if code := data["category"]:
+        category = categories.get(code) or Category.objects.filter(code=code).first()
     return {
         "kind": data["kind"],
         "title": data["title"],
         "description": data["description"],
-        "category": Category.objects.filter(code=data["category"]).first()
-        if data["category"]
-        else None,
-        "kelurahan": kelurahan_by_code(data["kelurahan"]),
+        "category": category,
+        "kelurahan": kelurahan.get(data["kelurahan"]) or kelurahan_by_code(data["kelurahan"]),
         "lat": data.get("lat"),
         "lng": data.get("lng"),
         "address": data["address"],
@@ -158,16 +166,10 @@ def report(request):
     except UploadRejected as exc:
         form.add_error("photo", str(exc))
         return render_form(request, form, 400)
-    request.session[SESSION_SUBMITTED] = [
-        *request.session.get(SESSION_SUBMITTED, [])[-9:],
-        case.tracking_number,
-    ]
-    if key:
-        keys = request.session.get(SESSION_KEYS, {})
-        keys = dict(list(keys.items())[-4:])
-        keys[case.tracking_number] = key
-        request.session[SESSION_KEYS] = keys
-    return redirect("complaints:submitted", number=case.tracking_number)
+    response = redirect("complaints:submitted", number=case.tracking_number)
+    # The number and key go to this browser's sealed cookie, not a session row.
+    remember_submitted(request, response, case.tracking_number, key)
+    return response
 
 
 def map_point(request):
@@ -208,11 +210,13 @@ def map_areas(request):
 
 
 def submitted(request, number: str):
-    """The tracking number on screen, shown only to the browser that sent the report."""
-    if number not in request.session.get(SESSION_SUBMITTED, []):
+    """The tracking number on screen (and the follow-up key, if the report has one), shown
+    only to the browser that sent the report (its sealed cookie names the number)."""
+    own = submitted_reports(request)
+    if number not in own:
         return redirect("complaints:track_case", number=number)
     case = queries.find_by_tracking_number(number)
     if case is None:
         raise Http404
-    key = request.session.get(SESSION_KEYS, {}).get(case.tracking_number, "")
+    key = own[number]
     return render(request, "complaints/submitted.html", {"case": case, "followup_key": key})

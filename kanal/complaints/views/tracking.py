@@ -17,9 +17,9 @@ from ..rules import TransitionRefused
 from .citizen_common import (
     SESSION_CONTACT,
     SESSION_LOOKED_UP,
-    SESSION_SUBMITTED,
     SESSION_VERIFIED,
     limit,
+    submitted_reports,
 )
 
 # One budget per address for finding a case by its number, whether through the lookup
@@ -58,9 +58,8 @@ def _remember(request, key: str, number: str) -> None:
 
 def _already_paid(request, number: str) -> bool:
     """This browser sent the report, proved the code, or found it through the form."""
-    return any(
-        number in request.session.get(key, [])
-        for key in (SESSION_SUBMITTED, SESSION_VERIFIED, SESSION_LOOKED_UP)
+    return number in submitted_reports(request) or any(
+        number in request.session.get(key, []) for key in (SESSION_VERIFIED, SESSION_LOOKED_UP)
     )
 
 
