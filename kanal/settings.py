@@ -48,6 +48,9 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("KANAL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("KANAL_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# django-ninja's folder, found without importing it (see STATICFILES_DIRS).
+_NINJA = Path(importlib.util.find_spec("ninja").submodule_search_locations[0])
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,7 +64,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
-    "ninja",
     "kanal.core",
     "kanal.audit",
     "kanal.accounts",
@@ -108,7 +110,7 @@ WSGI_APPLICATION = "kanal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "kanal" / "templates"],
+        "DIRS": [BASE_DIR / "kanal" / "templates", _NINJA / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -235,6 +237,10 @@ STATICFILES_DIRS = [BASE_DIR / "kanal" / "static"]
 # Kanal itself. The package is not an installed app: its app needs GDAL, its files don't.
 if _leaflet := importlib.util.find_spec("leaflet"):
     STATICFILES_DIRS.append(Path(_leaflet.submodule_search_locations[0]) / "static")
+# django-ninja's API docs page (templates/ninja, static/ninja) likewise: as an installed
+# app it would be imported, with pydantic, by every process at setup (~15 MB in the
+# scheduler and the task workers, which never serve the API; issue 24).
+STATICFILES_DIRS.append(_NINJA / "static")
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"

@@ -20,6 +20,9 @@ are never configured by this module.
 from __future__ import annotations
 
 import gc
+import importlib
+
+WEB_LIBRARIES = ("phonenumbers", "holidays", "cryptography.fernet")
 
 
 def when_ready(server) -> None:
@@ -32,6 +35,11 @@ def when_ready(server) -> None:
     get_resolver().url_patterns  # noqa: B018 - importing every app's URL conf and views
     for code, _name in settings.LANGUAGES:
         trans_real.translation(code)  # the merged catalogue, cached per process
+    # Libraries Kanal imports on first use so that the scheduler and task workers need
+    # not hold them, but which the web uses from its first requests (phone numbers in
+    # forms, working days in due dates, channel secrets in webhooks): once, shared.
+    for module in WEB_LIBRARIES:
+        importlib.import_module(module)
 
 
 def pre_fork(server, worker) -> None:

@@ -14,9 +14,10 @@ Pure functions of strings: no database, no settings, no Django. Form fields that
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+if TYPE_CHECKING:
+    import phonenumbers
 
 # Numbers written without a country code are Indonesian (ISO 3166-1 alpha-2).
 DEFAULT_REGION = "ID"
@@ -37,6 +38,16 @@ MIN_SUBSCRIBER_DIGITS = 7
 _DOUBLE_ZERO = re.compile(r"^\s*00(?=[1-9])")
 # What may stand in a written number besides digits: spaces, dashes, dots, brackets, '+'.
 _PUNCTUATION = re.compile(r"[\s\-./()+]")
+
+
+def _lib():
+    """The ``phonenumbers`` package, imported by the first process that reads a number:
+    its metadata is ~4 MB that the scheduler, and a task worker that never meets a
+    number, need not hold (issue 24). gunicorn's master imports it before forking
+    (kanal.core.gunicorn_hooks), so web workers share one copy."""
+    import phonenumbers
+
+    return phonenumbers
 
 
 class InvalidPhone(ValueError):
@@ -62,6 +73,8 @@ def parse(text: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNumber:
     if not _PUNCTUATION.sub("", text).isdigit():
         raise InvalidPhone(NOT_A_NUMBER, text)
     text = _DOUBLE_ZERO.sub("+", text)
+    phonenumbers = _lib()
+    NumberParseException = phonenumbers.NumberParseException
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException as error:
@@ -79,6 +92,8 @@ def parse(text: str, region: str = DEFAULT_REGION) -> phonenumbers.PhoneNumber:
 
 def _why_not_valid(number: phonenumbers.PhoneNumber) -> str:
     """The reason a parsed number is not in use: its length when that is clearly off."""
+    phonenumbers = _lib()
+    ValidationResult = phonenumbers.ValidationResult
     possible = phonenumbers.is_possible_number_with_reason(number)
     national = str(number.national_number)
     if possible == ValidationResult.TOO_LONG:
@@ -102,7 +117,8 @@ def to_e164(text: str, region: str = DEFAULT_REGION) -> str:
     Raises InvalidPhone (see :func:`parse`). An extension (``ext. 2``) is dropped: it
     does not tell people apart and no provider can dial it.
     """
-    return phonenumbers.format_number(parse(text, region), PhoneNumberFormat.E164)
+    phonenumbers = _lib()
+    return phonenumbers.format_number(parse(text, region), phonenumbers.PhoneNumberFormat.E164)
 
 
 def e164_or_blank(text: str, region: str = DEFAULT_REGION) -> str:
@@ -153,9 +169,10 @@ def display(text: str, region: str = DEFAULT_REGION) -> str:
         number = parse(text, region)
     except InvalidPhone:
         return text or ""
+    phonenumbers = _lib()
     if phonenumbers.region_code_for_number(number) == region:
-        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def written_forms(text: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-import holidays as holidays_lib
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import formats
@@ -25,6 +24,10 @@ _cache: dict[tuple, WorkingDayCalendar] = {}
 
 
 def _statutory_days_off(collective_leave_is_day_off: bool) -> dict[date, DayOff]:
+    # Imported here: ~5 MB that a process which never computes a due date (the
+    # scheduler) need not hold (issue 24).
+    import holidays as holidays_lib
+
     days: dict[date, DayOff] = {}
     public = holidays_lib.country_holidays(
         "ID", years=HOLIDAY_YEARS, language="id", categories=("public",)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
 
 class UnreadableSecret(Exception):
@@ -21,6 +24,10 @@ class UnreadableSecret(Exception):
 
 
 def _fernet() -> MultiFernet:
+    # Imported here: cryptography is ~8 MB that only a process reading or saving a
+    # channel's secret needs (not the scheduler; issue 24).
+    from cryptography.fernet import Fernet, MultiFernet
+
     keys = [k.strip() for k in settings.KANAL_SECRETS_KEY.split(",") if k.strip()]
     if not keys:
         digest = hashlib.sha256(f"kanal-secrets:{settings.SECRET_KEY}".encode()).digest()
@@ -35,6 +42,8 @@ def encrypt(text: str) -> str:
 
 def decrypt(token: str) -> str:
     """The text of a token made by :func:`encrypt`; UnreadableSecret if no key fits."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet().decrypt(token.encode()).decode()
     except (InvalidToken, ValueError) as exc:

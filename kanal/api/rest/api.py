@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.security import HttpBearer
 
 from kanal.complaints.rules import TransitionRefused
@@ -54,6 +58,23 @@ def _forbid_nul(node) -> None:
             _forbid_nul(value)
 
 
+class LocalSwagger(Swagger):
+    """ninja's Swagger UI from its own template and static files, never from a CDN.
+
+    ninja picks its local template only when "ninja" is an installed app; Kanal lists
+    its template and static folders in the settings instead (kanal.settings,
+    ``_NINJA``), so processes that never serve the API do not import it at setup."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 class KanalAPI(NinjaAPI):
     """Ninja with readable operationIds and every error status explained in the schema."""
 
@@ -92,6 +113,7 @@ api = KanalAPI(
     ),
     auth=StaffToken(),
     urls_namespace="api-v1",
+    docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
