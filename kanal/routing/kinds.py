@@ -137,7 +137,10 @@ CAP = 3  # counts above this say no more
 def _cue_counts(words: list[str]) -> tuple[int, int, int]:
     """(strong, weak, after "yang/sudah/pernah …") suggestion cues, each cue once."""
     strong = weak = done = 0
+    padded = f" {' '.join(words)} "
     for cue in SUGGESTION_CUES:
+        if f" {cue} " not in padded:  # most cues are absent: skip the scan
+            continue
         parts = cue.split()
         n = len(parts)
         for i in range(len(words) - n + 1):
