@@ -12,8 +12,13 @@ pytest_plugins = ["kanal.core.tests.mailservers"]
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits live in the cache: each test starts with none counted."""
+    """Rate limits live in the cache: each test starts with none counted. The working
+    calendar each process keeps is asked anew too: a test's rolled-back overrides are
+    gone, which in production only a signal or the recheck interval would tell."""
+    from kanal.core.queries import forget_calendar
+
     cache.clear()
+    forget_calendar()
     yield
     cache.clear()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -21,6 +23,9 @@ HOLIDAY_YEARS = range(2015, 2041)
 
 _lock = threading.Lock()
 _cache: dict[tuple, WorkingDayCalendar] = {}
+_checked = [float("-inf")]  # time.monotonic() of the last look at the override table
+# How long a process trusts its calendar before it asks whether the overrides changed.
+CALENDAR_RECHECK_SECONDS = 10.0
 
 
 def _statutory_days_off(collective_leave_is_day_off: bool) -> dict[date, DayOff]:
@@ -46,15 +51,26 @@ def _statutory_days_off(collective_leave_is_day_off: bool) -> dict[date, DayOff]
 def working_calendar() -> WorkingDayCalendar:
     """The calendar in force now: statutory days off plus the decree overrides.
 
-    Cached per process and rebuilt when the override table changes (one cheap
-    aggregate query per call tells), so every process sees a decree at once.
+    Cached per process and rebuilt when the override table changes. Whether it changed
+    is asked of the database (one aggregate query) at most once every
+    CALENDAR_RECHECK_SECONDS per process rather than on every call (every case taken in
+    asked it): a decree saved in this process counts at once (``forget_calendar``, on
+    every save and delete of an override), in the other processes within those seconds.
+    Decrees are made days ahead of the day they concern.
     """
+    leave_is_day_off = settings.KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF
+    with _lock:
+        if time.monotonic() - _checked[0] < CALENDAR_RECHECK_SECONDS:
+            for (_n, _changed, leave), calendar in _cache.items():
+                if leave == leave_is_day_off:
+                    return calendar
     state = CalendarOverride.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
-    key = (state["n"], state["changed"], settings.KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF)
+    key = (state["n"], state["changed"], leave_is_day_off)
     with _lock:
         if key in _cache:
+            _checked[0] = time.monotonic()
             return _cache[key]
-    days = _statutory_days_off(settings.KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF)
+    days = _statutory_days_off(leave_is_day_off)
     working = set()
     for override in CalendarOverride.objects.all():
         if override.is_working_day:
@@ -66,7 +82,21 @@ def working_calendar() -> WorkingDayCalendar:
     with _lock:
         _cache.clear()
         _cache[key] = calendar
+        _checked[0] = time.monotonic()
     return calendar
+
+
+def forget_calendar(**_signal_kwargs) -> None:
+    """Ask the database again on the next ``working_calendar`` in this process (now and
+    once the current transaction ends: a signal receiver for override saves/deletes)."""
+
+    def forget() -> None:
+        with _lock:
+            _checked[0] = float("-inf")
+
+    forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(forget)
 
 
 def describe_due_date(start: date, days: int) -> str:

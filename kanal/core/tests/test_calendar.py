@@ -113,6 +113,28 @@ def test_a_decree_override_changes_the_calendar_at_once():
 
 
 @pytest.mark.django_db
+def test_another_process_decree_counts_after_the_recheck_interval(monkeypatch):
+    """The table is asked at most every CALENDAR_RECHECK_SECONDS (not on every case); a
+    write this process's signals do not see (another process: bulk_create sends none)
+    counts once the interval has passed; one they see counts at once."""
+    from kanal.core import queries
+    from kanal.core.models import CalendarOverride
+
+    now = [1000.0]
+    monkeypatch.setattr(queries.time, "monotonic", lambda: now[0])
+    assert working_calendar().is_working_day(D(2026, 3, 12))
+    CalendarOverride.objects.bulk_create(
+        [CalendarOverride(date=D(2026, 3, 12), is_working_day=False, reason="Libur daerah")]
+    )
+    now[0] += queries.CALENDAR_RECHECK_SECONDS / 2
+    assert working_calendar().is_working_day(D(2026, 3, 12))  # not asked yet
+    now[0] += queries.CALENDAR_RECHECK_SECONDS
+    assert not working_calendar().is_working_day(D(2026, 3, 12))
+    CalendarOverride.objects.create(date=D(2026, 3, 13), is_working_day=False, reason="Banjir")
+    assert not working_calendar().is_working_day(D(2026, 3, 13))  # its signal: at once
+
+
+@pytest.mark.django_db
 def test_due_date_explained_in_indonesian():
     from django.utils import translation
 
