@@ -12,11 +12,14 @@ pytest_plugins = ["kanal.core.tests.mailservers"]
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits live in the cache: each test starts with none counted. The working
-    calendar each process keeps is asked anew too: a test's rolled-back overrides are
-    gone, which in production only a signal or the recheck interval would tell."""
+    """Rate limits live in the cache: each test starts with none counted. What each
+    process keeps in front of the database (the working calendar, the report form's
+    choice lists and rows) is dropped too: a test's rolled-back rows are gone, which in
+    production only a signal or a recheck interval would tell."""
+    from kanal.complaints.queries import forget_form_choice_rows
     from kanal.core.queries import forget_calendar
 
+    forget_form_choice_rows()
     cache.clear()
     forget_calendar()
     yield

@@ -40,3 +40,11 @@ def delete_and_record(obj, event: str, *, actor, data=None) -> None:
     """Record ``event`` on ``obj`` (its id and label kept in the log), then delete it."""
     record(event, actor=actor, obj=obj, data=data)
     obj.delete()
+
+
+def gathered():
+    """A block whose audit events are inserted together at its end (one statement):
+    see :func:`kanal.audit.actions.gathered`."""
+    from .actions import gathered as gathered_
+
+    return gathered_()

@@ -13,6 +13,9 @@ stay unsealed longer than that.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,7 +53,7 @@ def record_event(
     """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         created_at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,
         actor_label=(actor_label or (actor.get_username() if actor else "system"))[:100],
@@ -60,6 +63,40 @@ def record_event(
         object_repr=str(obj)[:200] if obj is not None else "",
         data=_jsonable(data),
     )
+    gathering = _gathering.get()
+    if gathering is not None:
+        gathering.append(event)
+    else:
+        event.save(force_insert=True)
+    return event
+
+
+# The events recorded inside ``gathered()`` blocks of this thread or task, else None.
+_gathering: ContextVar[list[AuditEvent] | None] = ContextVar("audit_gathering", default=None)
+
+
+@contextmanager
+def gathered() -> Iterator[None]:
+    """Inside the block, events are inserted together when it ends (one INSERT for all,
+    in the order they were recorded) instead of one by one; if the block raises, none is.
+
+    Use it inside the transaction of the writes the events describe, for an action that
+    records several events and does not need their ids before the block ends (an event
+    has no ``pk`` until then). A block inside another adds to the outer one's events.
+    """
+    if _gathering.get() is not None:
+        yield
+        return
+    events: list[AuditEvent] = []
+    token = _gathering.set(events)
+    try:
+        yield
+    finally:
+        _gathering.reset(token)
+    if events:
+        # The one batch insert of the log: through the plain QuerySet, as the log's own
+        # queryset refuses bulk_create to everyone else (events come only through here).
+        models.QuerySet.bulk_create(AuditEvent.objects.all(), events)
 
 
 def _locked_head() -> AuditChainHead:

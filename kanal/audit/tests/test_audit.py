@@ -56,3 +56,25 @@ def test_delete_and_record_keeps_the_event_of_a_deleted_row():
     assert not CalendarOverride.objects.filter(pk=pk).exists()
     event = AuditEvent.objects.get(action="day.deleted")
     assert event.object_id == str(pk) and event.data == {"reason": "x"}
+
+
+def test_gathered_events_are_inserted_together_in_order_and_not_at_all_on_error(
+    django_assert_num_queries,
+):
+    obj = CalendarOverride.objects.create(date=date(2026, 1, 5), is_working_day=False, reason="x")
+    # Two statements: the look inside the block, and one INSERT for both events.
+    with django_assert_num_queries(2), audit.gathered():
+        audit.record("thing.first", obj=obj)
+        with audit.gathered():  # an inner block adds to the outer one
+            audit.record("thing.second", obj=obj, actor_label="citizen")
+        assert not AuditEvent.objects.filter(action__startswith="thing.").exists()
+    assert [(e.action, e.actor_label) for e in history_of(obj)] == [
+        ("thing.first", "system"),
+        ("thing.second", "citizen"),
+    ]
+    with pytest.raises(RuntimeError), audit.gathered():
+        audit.record("thing.third", obj=obj)
+        raise RuntimeError
+    assert not AuditEvent.objects.filter(action="thing.third").exists()
+    audit.record("thing.fourth", obj=obj)  # outside a block: at once, as before
+    assert AuditEvent.objects.filter(action="thing.fourth").exists()

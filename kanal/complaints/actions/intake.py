@@ -59,13 +59,15 @@ def submit_web_report(*, files: Files = (), **fields) -> tuple[Complaint, str]:
     contact (no reporter row), ``issue_followup_key``, in one transaction: one commit,
     no savepoint between them.
 
-    The same rows and audit events as calling the two one after the other; the key
-    needs no lock (nobody else sees the case before the commit). Returns (case, key or "").
+    The same rows and audit events as calling the two one after the other (the two
+    events inserted by one statement); the key needs no lock (nobody else sees the case
+    before the commit). Returns (case, key or "").
     """
 
     def register(number: str, clean: list[CleanFile]) -> tuple[Complaint, str]:
-        case = _register(number, clean, **fields)
-        return case, store_followup_key(case) if case.reporter_id is None else ""
+        with audit.gathered():
+            case = _register(number, clean, **fields)
+            return case, store_followup_key(case) if case.reporter_id is None else ""
 
     return _with_fresh_number(files, register)
 

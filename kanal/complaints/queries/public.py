@@ -4,6 +4,7 @@ nearby reports, following and "my reports"."""
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -64,6 +65,12 @@ def find_by_tracking_number(number: str) -> Complaint | None:
 # (ComplaintsConfig.ready), bulk loads within CHOICES_CACHE_SECONDS.
 CHOICES_CACHE_KEY = "complaints:form-choice-rows"
 CHOICES_CACHE_SECONDS = 300
+# In front of the shared cache, each process keeps the rows it read for a few seconds:
+# the form page and its POST each read them, a Redis round trip and the unpickling of
+# some 300 rows. A save in this process forgets them at once, other processes' saves
+# show within these seconds.
+CHOICES_LOCAL_SECONDS = 5.0
+_local_rows: list = [float("-inf"), None]  # [time.monotonic() when read, rows]
 
 
 def form_choice_rows() -> dict:
@@ -71,7 +78,12 @@ def form_choice_rows() -> dict:
 
     ``version`` changes whenever the lists are read anew from the database: whatever
     is built from them (the blank form's HTML, views/report_page.py) is rebuilt then.
+    Read from this process's copy when it is younger than CHOICES_LOCAL_SECONDS.
     """
+    read_at, rows = _local_rows
+    now = time.monotonic()
+    if rows is not None and now - read_at < CHOICES_LOCAL_SECONDS:
+        return rows
     rows = cache.get(CHOICES_CACHE_KEY)
     if rows is None:
         rows = {
@@ -90,6 +102,7 @@ def form_choice_rows() -> dict:
             "version": secrets.token_hex(8),
         }
         cache.set(CHOICES_CACHE_KEY, rows, CHOICES_CACHE_SECONDS)
+    _local_rows[:] = [now, rows]
     return rows
 
 
@@ -118,8 +131,22 @@ def form_places(version: str) -> tuple[dict[str, Kelurahan], dict[str, Category]
 
 
 def forget_form_choice_rows(**_signal_kwargs) -> None:
-    """Drop the cached lists once the current transaction commits (a signal receiver)."""
-    transaction.on_commit(lambda: cache.delete(CHOICES_CACHE_KEY))
+    """Drop the cached lists: this process's copy now, the shared one (and this
+    process's copy again) once the current transaction commits (a signal receiver)."""
+
+    def forget() -> None:
+        _local_rows[:] = [float("-inf"), None]
+        _form_places.clear()
+
+    def forget_shared() -> None:
+        forget()
+        cache.delete(CHOICES_CACHE_KEY)
+
+    forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(forget_shared)
+    else:
+        forget_shared()
 
 
 def default_staff_channel(user, *, on_field_visit: bool = False) -> str:
