@@ -10,6 +10,14 @@ from django.core.cache import cache
 pytest_plugins = ["kanal.core.tests.mailservers"]
 
 
+def pytest_configure(config):
+    """Hash test passwords with MD5: PBKDF2's 870,000 rounds cost ~0.25 s of CPU per
+    account made or login checked, minutes over the suite. Checking a password behaves
+    the same with either hasher; production settings (and every server process a test
+    starts) keep PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits live in the cache: each test starts with none counted. What each
