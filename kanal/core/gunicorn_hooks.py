@@ -22,13 +22,16 @@ from __future__ import annotations
 import gc
 import importlib
 
-WEB_LIBRARIES = ("phonenumbers", "holidays", "cryptography.fernet")
+WEB_LIBRARIES = ("phonenumbers", "holidays", "cryptography.fernet", "kanal.core.probes")
 
 
 def when_ready(server) -> None:
     """Before the first fork: what each worker would otherwise load on its first
     request, loaded once here and shared (see the module docstring)."""
+    import holidays
     from django.conf import settings
+    from django.template import engines
+    from django.template.backends.django import DjangoTemplates
     from django.urls import get_resolver
     from django.utils.translation import trans_real
 
@@ -40,6 +43,13 @@ def when_ready(server) -> None:
     # forms, working days in due dates, channel secrets in webhooks): once, shared.
     for module in WEB_LIBRARIES:
         importlib.import_module(module)
+    # The template engine with every tag library (built on the first render), and the
+    # holidays package's country registry (its ~280 modules are imported on the first
+    # due date): as the first request would, without touching the database.
+    for backend in engines.all():
+        if isinstance(backend, DjangoTemplates):  # context processors: on first access
+            backend.engine.template_context_processors  # noqa: B018
+    holidays.country_holidays("ID", years=2026, language="id")
 
 
 def pre_fork(server, worker) -> None:

@@ -11,9 +11,16 @@ both the outbox and the adapters use.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import httpx
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx is imported by the calls that use it, not with this module: it brings click,
+# rich and pygments for its command line (~8 MB), and outbox.rules imports this module
+# for retry_delay alone, into every process at setup (issue 24).
 
 NETWORK = "network"  # ProviderError.code when no HTTP answer came back
 
@@ -42,6 +49,8 @@ class ProviderError(Exception):
 
 def timeout() -> httpx.Timeout:
     """The read timeout every provider call gets (connecting is given 5 seconds)."""
+    import httpx
+
     return httpx.Timeout(settings.KANAL_PROVIDER_TIMEOUT_SECONDS, connect=5.0)
 
 
@@ -52,6 +61,8 @@ def transport_error(exc: httpx.HTTPError) -> ProviderError:
 
 def request(method: str, url: str, **kwargs) -> httpx.Response:
     """One request with the kit's timeout; network failures become ProviderError."""
+    import httpx
+
     kwargs.setdefault("timeout", timeout())
     try:
         return httpx.request(method, url, **kwargs)

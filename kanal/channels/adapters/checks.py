@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
 from django.utils.translation import gettext as _
 
 from .base import setting, timeout
@@ -43,6 +42,8 @@ def _missing(names: list[str]) -> CheckResult | None:
 
 
 def _graph_object(token_name: str, object_id: str, what: str) -> CheckResult:
+    import httpx
+
     graph = setting("KANAL_GRAPH_URL").rstrip("/")
     url = f"{graph}/{object_id}"
     try:
@@ -100,6 +101,8 @@ def check_meta() -> CheckResult:
 
 
 def check_telegram() -> CheckResult:
+    import httpx
+
     if missing := _missing(["KANAL_TELEGRAM_BOT_TOKEN"]):
         return missing
     api = setting("KANAL_TELEGRAM_API_URL").rstrip("/")
@@ -128,6 +131,8 @@ def check_telegram() -> CheckResult:
 
 
 def _bearer_get(url: str, token: str, service: str, headers: dict | None = None) -> CheckResult:
+    import httpx
+
     try:
         response = httpx.get(
             url, headers=headers or {"Authorization": f"Bearer {token}"}, timeout=timeout()
@@ -163,6 +168,8 @@ def check_lapor() -> CheckResult:
 
 
 def check_tiktok() -> CheckResult:
+    import httpx
+
     if missing := _missing(["KANAL_TIKTOK_BUSINESS_TOKEN", "KANAL_TIKTOK_BUSINESS_ID"]):
         return missing
     api = setting("KANAL_TIKTOK_BUSINESS_API_URL").rstrip("/")

@@ -21,8 +21,6 @@ import json
 from datetime import UTC, datetime
 from typing import Protocol
 
-import httpx
-
 from ..rules import InboundItem
 from .base import OutgoingReply, raise_for_http, setting, timeout, transport_error
 
@@ -55,6 +53,8 @@ class HttpLaporClient:
         self.headers = {"Authorization": f"Bearer {token or setting('KANAL_LAPOR_TOKEN')}"}
 
     def fetch_new_reports(self, since: datetime | None) -> list[dict]:
+        import httpx
+
         params = {"since": since.isoformat()} if since else {}
         try:
             response = httpx.get(
@@ -66,6 +66,8 @@ class HttpLaporClient:
         return response.json().get("data", [])
 
     def push_follow_up(self, tracking_id: str, text: str) -> str:
+        import httpx
+
         try:
             response = httpx.post(
                 f"{self.base_url}/reports/{tracking_id}/follow-ups",

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import httpx
-
 from ..rules import InboundItem, MediaRef
 from .base import Download, OutgoingReply, item_digest, setting, timeout, transport_error
 from .whatsapp import _raise_graph_error, graph_url
@@ -176,6 +174,8 @@ def _account(channel: str) -> str:
 
 
 def _post(url: str, channel: str, body: dict) -> dict:
+    import httpx
+
     headers = {"Authorization": f"Bearer {_token(channel)}"}
     try:
         response = httpx.post(url, json=body, headers=headers, timeout=timeout())
@@ -207,6 +207,8 @@ def send(channel: str, reply: OutgoingReply) -> str:
 
 def download(media: MediaRef) -> Download:
     """Attachment URLs are signed CDN links that expire: fetch them at once."""
+    import httpx
+
     try:
         response = httpx.get(media.ref, timeout=timeout(), follow_redirects=True)
     except httpx.HTTPError as exc:

@@ -17,8 +17,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import httpx
-
 from kanal.core import phones
 
 from ..rules import InboundItem, MediaRef
@@ -78,6 +76,8 @@ def normalise(body: bytes) -> list[InboundItem]:
 
 
 def send(reply: OutgoingReply) -> str:
+    import httpx
+
     url = setting("KANAL_SMS_GATEWAY_URL").rstrip("/") + "/messages"
     headers = {"Authorization": f"Bearer {setting('KANAL_SMS_GATEWAY_TOKEN')}"}
     body = {"to": reply.recipient, "text": reply.text[:918], "reference": reply.reference}

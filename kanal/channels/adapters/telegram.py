@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import httpx
-
 from kanal.core import phones
 
 from ..rules import InboundItem, MediaRef
@@ -99,6 +97,8 @@ def normalise(body: bytes) -> list[InboundItem]:
 
 
 def _call(method: str, body: dict) -> dict:
+    import httpx
+
     url = f"{api_url()}/bot{setting('KANAL_TELEGRAM_BOT_TOKEN')}/{method}"
     try:
         response = httpx.post(url, json=body, timeout=timeout())
@@ -129,6 +129,8 @@ def send(reply: OutgoingReply) -> str:
 
 def download(media: MediaRef) -> Download:
     """``getFile`` then the file URL (valid for at least an hour, per the Bot API)."""
+    import httpx
+
     info = _call("getFile", {"file_id": media.ref})
     url = f"{api_url()}/file/bot{setting('KANAL_TELEGRAM_BOT_TOKEN')}/{info['file_path']}"
     try:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import httpx
-
 from ..rules import InboundItem, MediaRef
 from .base import (
     Download,
@@ -92,6 +90,8 @@ def normalise(body: bytes) -> list[InboundItem]:
 
 
 def _call(path: str, body: dict) -> dict:
+    import httpx
+
     headers = {"Access-Token": setting("KANAL_TIKTOK_BUSINESS_TOKEN")}
     try:
         response = httpx.post(f"{api_url()}/{path}", json=body, headers=headers, timeout=timeout())
@@ -129,6 +129,8 @@ def send(reply: OutgoingReply) -> str:
 
 
 def download(media: MediaRef) -> Download:
+    import httpx
+
     data = _call(
         "business/message/media/download/",
         {

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import httpx
 from django.conf import settings
 
 from kanal.core import phones
@@ -27,6 +27,9 @@ from .base import (
     timeout,
     transport_error,
 )
+
+if TYPE_CHECKING:
+    import httpx  # imported where a call is made (kanal.core.http)
 
 PROVIDER = "whatsapp"
 CHANNEL = "whatsapp"
@@ -194,6 +197,8 @@ def send(reply: OutgoingReply) -> str:
     """Send a text (or the notice template) and return the ``wamid`` Meta accepted."""
     # The recipient is the contact's wa_id (6281…); Meta wants "+" and the country code,
     # or it prepends the business number's own country code (channels.md, Cloud API).
+    import httpx
+
     to = phones.from_provider(reply.recipient) or "+" + reply.recipient.lstrip("+")
     body: dict = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
     if reply.mode == "template":
@@ -214,6 +219,8 @@ def send(reply: OutgoingReply) -> str:
 
 def download(media: MediaRef) -> Download:
     """Fetch a media id: ``GET /<id>`` gives a short-lived URL, fetched with the token."""
+    import httpx
+
     try:
         meta = httpx.get(f"{graph_url()}/{media.ref}", headers=_headers(), timeout=timeout())
         _raise_graph_error(meta)

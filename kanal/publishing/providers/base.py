@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 
 from kanal.core.http import ProviderError, request  # noqa: F401  re-exported
+
+if TYPE_CHECKING:
+    import httpx  # imported by kanal.core.http.request, on the first call
 
 
 def setting(name: str, default: str = "") -> str:
