@@ -200,6 +200,14 @@ def _load_routing_data(version: int, now: float) -> RoutingData:
 # --- suggestions --------------------------------------------------------------------------
 
 
+def auto_apply_enabled(category_code: str | None) -> bool:
+    """Whether operators switched auto-apply on for this category (``routing_data``,
+    cached per process). Without the switch ``suggest`` never sets ``auto_apply_unit``
+    (``rules.decide``), so a caller that only acts on it need not ask for suggestions."""
+    enabled, _threshold = routing_data().auto_apply.get(category_code or "", (False, 0.0))
+    return bool(enabled)
+
+
 def suggest(
     text: str,
     *,

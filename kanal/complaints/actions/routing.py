@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kanal.directory.models import Unit
 from kanal.routing import actions as routing_actions
 from kanal.routing.models import RoutingDecision
-from kanal.routing.queries import suggest
+from kanal.routing.queries import auto_apply_enabled, suggest
 
 from ..models import Complaint, State
 from ..queries import require
@@ -22,13 +22,33 @@ from ..rules import Action, TransitionRefused
 from .common import locked, notify_staff, transition
 
 
-@transaction.atomic
 def apply_routing(case_id: int) -> RoutingDecision | None:
     """Dispose a new case to the suggested unit when auto-apply allows it; else nothing.
 
     Only cases still in ``diterima`` are touched, never misconduct cases, never bodies
     outside the city's authority, never the PPID flow. Safe to run twice.
+
+    Where the case's category has no auto-apply switch on (the default), nothing can be
+    applied whatever the router says: one unlocked read tells, and neither the router
+    nor a transaction runs.
     """
+    row = (
+        Complaint.objects.filter(pk=case_id)
+        .values_list("state", "is_oversight", "category__code")
+        .first()
+    )
+    if row is None:
+        raise Complaint.DoesNotExist(f"no case {case_id}")
+    state, is_oversight, category_code = row
+    if state != State.RECEIVED or is_oversight or not auto_apply_enabled(category_code):
+        return None
+    return _apply_routing(case_id)
+
+
+@transaction.atomic
+def _apply_routing(case_id: int) -> RoutingDecision | None:
+    """``apply_routing`` for a case whose category may auto-apply, under the case's lock
+    (checked again under it)."""
     case = Complaint.objects.select_for_update().get(pk=case_id)
     if case.state != State.RECEIVED or case.is_oversight:
         return None

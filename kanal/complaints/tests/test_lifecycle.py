@@ -248,6 +248,23 @@ def test_an_information_request_is_handed_to_the_ppid(people):
         actions.hand_to_ppid(actor=people["dpu"], case=make_case())
 
 
+def test_without_the_switch_the_router_is_not_even_asked(people, monkeypatch):
+    """Nothing can be applied where the category's auto-apply is off: no suggestion is
+    computed for it (the task worker's main cost per case)."""
+    from kanal.complaints.actions import routing
+
+    def no_router(*args, **kwargs):
+        raise AssertionError("the router was asked")
+
+    monkeypatch.setattr(routing, "suggest", no_router)
+    case = make_case(title="Lampu jalan mati", description="Gelap sekali di depan masjid.")
+    assert actions.apply_routing(case.pk) is None
+    case.refresh_from_db()
+    assert case.state == "diterima" and case.unit is None
+    with pytest.raises(Complaint.DoesNotExist):
+        actions.apply_routing(case.pk + 1000)
+
+
 def test_auto_apply_disposes_confident_cases_and_can_be_undone(
     people, django_capture_on_commit_callbacks
 ):
