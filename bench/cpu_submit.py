@@ -143,14 +143,14 @@ def one_round(
     import cProfile
     import pstats
 
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile else None
     if profiler:
         profiler.enable()
     thanks = [submit(browser, start + i, kelurahan) for i in range(n)]
     web = time.process_time() - cpu0
     if profiler:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(90)
     pg1, c1 = backend_cpu(), vars(counter).copy()
     cpu0 = time.process_time()
     for cookies, url in thanks:
