@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-# Real SMTP and IMAP servers for any app's tests (smtp_server, smtp_backend, imap_server).
-pytest_plugins = ["kanal.core.tests.mailservers"]
+# Real SMTP and IMAP servers for any app's tests (smtp_server, smtp_backend, imap_server);
+# a migrated database file for tests that start Kanal's processes (migrated_site_db).
+pytest_plugins = ["kanal.core.tests.mailservers", "kanal.core.tests.sites"]
 
 
 def pytest_configure(config):

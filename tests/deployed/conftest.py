@@ -1,8 +1,8 @@
 """Kanal started as a city starts it: separate processes configured by environment only.
 
 ``KanalDeployment`` prepares a fresh SQLite database (``migrate`` and
-``load_reference_data``, once per session, copied for each test), then starts the web
-server (gunicorn, as docs/deploy.md says, or ``runserver``) with nothing but
+``load_reference_data``, once per run, copied for each test: kanal.core.tests.sites),
+then starts the web server (gunicorn, as docs/deploy.md says, or ``runserver``) with nothing but
 environment variables, runs the worker (``task_worker --batch``) and management commands
 in the same environment, and reads results from the database file with ``sqlite3``.
 Nothing here touches Django settings in the test process.
@@ -10,7 +10,6 @@ Nothing here touches Django settings in the test process.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import sqlite3
@@ -22,31 +21,9 @@ import httpx
 import pytest
 
 from kanal.core.tests.mailservers import free_port, wait_for_port
+from kanal.core.tests.sites import ROOT, clean_environment, manage
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def clean_environment() -> dict[str, str]:
-    """The test process's environment without any Kanal or Django setting."""
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("KANAL_", "DJANGO_", "EMAIL_"))
-        and k not in ("DATABASE_URL", "REDIS_URL", "DEFAULT_FROM_EMAIL")
-    }
-
-
-def manage(env: dict, *args: str, timeout: int = 300) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+__all__ = ["clean_environment", "manage"]  # test modules import them from here
 
 
 class KanalDeployment:
@@ -112,10 +89,11 @@ class KanalDeployment:
     def shell(self, code: str) -> str:
         return self.manage("shell", "--verbosity", "0", "-c", code)
 
-    def work(self, rounds: int = 2) -> None:
-        """Run the worker until the queue is empty (tasks enqueue tasks: a few rounds)."""
-        for _ in range(rounds):
-            self.manage("task_worker", "--batch", "--no-reload", "--queue-name", "*")
+    def work(self) -> None:
+        """Run the worker until nothing is ready: ``--batch`` claims again after every
+        batch, so tasks enqueued by tasks run in the same process (a second run found
+        nothing and cost a Django start-up)."""
+        self.manage("task_worker", "--batch", "--no-reload", "--queue-name", "*")
 
     def rows(self, sql: str, params=()) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
@@ -123,19 +101,9 @@ class KanalDeployment:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """A migrated database with the region's reference data, made once per session."""
-    folder = tmp_path_factory.mktemp("kanal-template")
-    env = clean_environment() | {
-        "KANAL_VAR_DIR": str(folder),
-        "DATABASE_URL": f"sqlite:///{folder / 'kanal.sqlite3'}",
-        "KANAL_SECRET_KEY": "template-only",
-    }
-    manage(env, "migrate", "--no-input")
-    manage(env, "load_reference_data")
-    with sqlite3.connect(folder / "kanal.sqlite3") as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return folder / "kanal.sqlite3"
+def template_db(migrated_site_db) -> Path:
+    """A migrated database with the region's reference data (kanal.core.tests.sites)."""
+    return migrated_site_db
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 from kanal.channels.tests.fakes.server import graph_error
 from kanal.core.tests.mailservers import SmtpServer
+from kanal.core.tests.sites import build_once
 
 from .conftest import clean_environment, manage
 from .test_whatsapp_deployed import graph, whatsapp_environment  # noqa: F401
@@ -32,13 +33,15 @@ for line in delivery_panel_for(Complaint.objects.get(), show_addresses=True):
 """
 
 
-@pytest.fixture(scope="module")
-def static_files(tmp_path_factory):
-    """``collectstatic`` once (the pages need its manifest under KANAL_DEBUG=0)."""
-    folder = tmp_path_factory.mktemp("kanal-static")
+def _collect_static(folder):
     env = clean_environment() | {"KANAL_VAR_DIR": str(folder), "KANAL_DEBUG": "0"}
     manage(env | {"KANAL_SECRET_KEY": "static-only"}, "collectstatic", "--no-input", "-v0")
-    return folder / "static"
+
+
+@pytest.fixture(scope="session")
+def static_files(tmp_path_factory):
+    """``collectstatic`` once per run (the pages need its manifest under KANAL_DEBUG=0)."""
+    return build_once(tmp_path_factory, "kanal-static", _collect_static) / "static"
 
 
 @pytest.fixture
