@@ -165,9 +165,7 @@ OTP_TOTP_ISSUER = os.environ.get("KANAL_OTP_ISSUER", "Kanal")
 # Cache: Redis in production (rate limits must be shared between processes),
 # local memory in development and tests.
 if redis_url := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
-    }
+    CACHES = {"default": {"BACKEND": "kanal.core.cache.RedisCache", "LOCATION": redis_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

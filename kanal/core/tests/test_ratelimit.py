@@ -44,7 +44,7 @@ def redis_cache(settings):
         pytest.skip("no Redis at 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kanal.core.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
