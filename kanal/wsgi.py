@@ -8,7 +8,9 @@ when it cannot be read whole, the signature on the raw bytes, duplicates recogni
 key, the raw event and its task row stored before the 200). What the full stack gives
 every request is kept: request_started / request_finished (old database connections
 closed, the request id cleared), the ALLOWED_HOSTS check, the request id, 503 on a
-database outage, and Django's exception handling and error logging. Everything else,
+database outage, and Django's exception handling and error logging. The connection
+health check (``CONN_HEALTH_CHECKS``) is made after the fact instead of before: see
+:func:`_reconnecting`. Everything else,
 GET handshakes included, and every request when ``SECURE_SSL_REDIRECT`` asks for a
 redirect of plain HTTP, goes through the full middleware stack.
 """
@@ -25,12 +27,47 @@ django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
 from django.conf import settings  # noqa: E402 - after django.setup()
 from django.core.handlers.exception import convert_exception_to_response  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections  # noqa: E402
 from django.urls import reverse, set_urlconf  # noqa: E402
 from django.utils.log import log_response  # noqa: E402
 
 from kanal.channels import views as channel_views  # noqa: E402
 from kanal.core.middleware import RequestIdMiddleware  # noqa: E402
 from kanal.core.outage import DatabaseOutageMiddleware  # noqa: E402
+
+
+def _reconnecting(view):
+    """The view with the connection health check made only when the connection fails.
+
+    With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` before the first query of every
+    request on a reused connection, so that one closed meanwhile (a PostgreSQL restart,
+    an idle timeout) is replaced instead of failing the request: a round trip for each
+    delivery, and most of the database time of one that stores a single statement. Here
+    the delivery's own statements go first; if one fails with a connection error on a
+    reused connection that Django would have checked, and the connection is indeed no
+    longer usable, it is closed and the view runs once more on a new one, which is what
+    the check would have done. Running it again is safe: its only writes are the event
+    rows, stored ``ON CONFLICT DO NOTHING`` by key in one statement or one transaction
+    (a statement that committed before the connection broke makes the second run a
+    duplicate, acknowledged as one), and the rejection counter of a bad signature.
+    """
+
+    def call(request):
+        conn = connections[DEFAULT_DB_ALIAS]
+        deferred = (
+            conn.connection is not None and conn.health_check_enabled and not conn.health_check_done
+        )
+        if deferred:
+            conn.health_check_done = True  # Django's check would have run at the first query
+        try:
+            return view(request)
+        except (OperationalError, InterfaceError):
+            if not deferred or conn.in_atomic_block or conn.is_usable():
+                raise  # not a connection Django's check would have replaced
+            conn.close()
+            return view(request)
+
+    return call
 
 
 def _webhook_chain(view):
@@ -65,7 +102,7 @@ class KanalWSGIHandler(WSGIHandler):
         """Path -> chain for each provider's webhook, paths taken from the URL conf."""
         if self._webhooks is None:
             self._webhooks = {
-                reverse(f"channels:webhook_{provider}"): _webhook_chain(view)
+                reverse(f"channels:webhook_{provider}"): _webhook_chain(_reconnecting(view))
                 for provider, view in channel_views.WEBHOOK_VIEWS.items()
             }
         return self._webhooks
