@@ -60,16 +60,55 @@ def task_row_insert(task_obj, source: str, column: str) -> tuple[str, list] | No
     ``{"args": [id], "kwargs": {}}``. ``kanal/channels/tests/test_webhook_path.py`` compares the
     row with one written by ``enqueue``. (``enqueue`` also sends ``task_enqueued``,
     which only django_tasks' debug log listens to; this does not.)
+
+    The statement and the columns that depend only on the task (priority, queue, path,
+    run_after, the defaults) are prepared once per task and kept (:func:`_task_row_template`);
+    each call prepares afresh only the id and the ``auto_now_add`` time.
     """
     from django.db import connection
-    from django.db.models.signals import pre_save
-    from django_tasks_db.models import DBTaskResult
 
     target = import_string(task_obj) if isinstance(task_obj, str) else task_obj
     backend = target.get_backend()
     if not isinstance(backend, DatabaseBackend) or connection.vendor != "postgresql":
         return None
     backend.validate_task(target)
+    key = (
+        target.module_path,
+        target.priority,
+        target.queue_name,
+        target.run_after,
+        backend.alias,
+        source,
+        column,
+        connection.alias,
+    )
+    template = _TASK_ROW_TEMPLATES.get(key)
+    if template is None:
+        template = _TASK_ROW_TEMPLATES[key] = _task_row_template(target, backend, source, column)
+    sql, constant, fresh = template
+    params = list(constant)
+    now = timezone.now()
+    for index, field in fresh:
+        value = backend._get_id() if field.primary_key else now
+        params[index] = field.get_db_prep_save(value, connection)
+    return sql, params
+
+
+# (task, queue, backend, source, column, database) -> (SQL, parameters, [(index, field)]
+# of the parameters each row needs afresh). A handful of entries: one per task so queued.
+_TASK_ROW_TEMPLATES: dict[tuple, tuple[str, list, list]] = {}
+
+
+def _task_row_template(target, backend, source: str, column: str):
+    """The statement and parameters for one row, and which parameters each row prepares
+    anew: the primary key (the backend's id function) and ``auto_now``/``auto_now_add``
+    times. Any other field whose value could differ between two rows of the same task
+    (a callable default whose result is not constant) would make this wrong: the fields
+    are checked against the model's at the first call."""
+    from django.db import connection
+    from django.db.models.signals import pre_save
+    from django_tasks_db.models import DBTaskResult
+
     row = DBTaskResult(
         id=backend._get_id(),
         args_kwargs={},
@@ -84,7 +123,7 @@ def task_row_insert(task_obj, source: str, column: str) -> tuple[str, list] | No
         sender=DBTaskResult, instance=row, raw=False, using=connection.alias, update_fields=None
     )
     qn = connection.ops.quote_name
-    columns, values, params = [], [], []
+    columns, values, params, fresh = [], [], [], []
     for field in DBTaskResult._meta.concrete_fields:
         columns.append(qn(field.column))
         if field.name == "args_kwargs":
@@ -93,6 +132,14 @@ def task_row_insert(task_obj, source: str, column: str) -> tuple[str, list] | No
                 "'kwargs', '{}'::jsonb)"
             )
             continue
+        if (
+            field.primary_key
+            or getattr(field, "auto_now", False)
+            or getattr(field, "auto_now_add", False)
+        ):
+            fresh.append((len(params), field))
+        elif field.has_default() and callable(field.default) and field.default not in (list, dict):
+            raise ValueError(f"{field.name}: a callable default this template cannot keep")
         prepared = field.get_db_prep_save(field.pre_save(row, add=True), connection)
         values.append("%s")
         params.append(prepared)
@@ -100,4 +147,4 @@ def task_row_insert(task_obj, source: str, column: str) -> tuple[str, list] | No
         f"INSERT INTO {qn(DBTaskResult._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model
         f"SELECT {', '.join(values)} FROM {source}"
     )
-    return sql, params
+    return sql, params, fresh

@@ -181,6 +181,11 @@ def test_the_task_row_written_with_the_event_equals_the_one_enqueue_writes(chann
     assert combined.id != normal.id and combined.id.version == normal.id.version
     assert abs(combined.enqueued_at - normal.enqueued_at).total_seconds() < 5
     assert combined.task_result.args == [event_id]
+    # The statement is prepared once per task; each row still gets its own id and time.
+    (second_id,) = actions.store_inbound_event(provider="sms", keys=["k2"], headers={}, body=b"y")
+    second = DBTaskResult.objects.get(args_kwargs__args=[second_id])
+    assert second.id not in (combined.id, normal.id)
+    assert second.enqueued_at > combined.enqueued_at
 
 
 SMS_BODIES = [
