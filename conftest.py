@@ -25,14 +25,17 @@ def _clear_cache():
     process keeps in front of the database (the working calendar, the report form's
     choice lists and rows) is dropped too: a test's rolled-back rows are gone, which in
     production only a signal or a recheck interval would tell."""
+    from kanal.channels.queries import drop_process_copy
     from kanal.complaints.queries import forget_form_choice_rows
     from kanal.core.queries import forget_calendar
 
     forget_form_choice_rows()
     cache.clear()
     forget_calendar()
+    drop_process_copy()  # the saved channel credentials
     yield
     cache.clear()
+    drop_process_copy()
 
 
 @pytest.fixture

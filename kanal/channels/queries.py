@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -244,21 +245,46 @@ def failed_events(limit: int = 50):
 # sees a change at its next read; the lifetime only bounds a change made around them
 # (a row edited in SQL). Values stay as stored: secrets encrypted. Rows read inside a
 # transaction are not cached: they may be that transaction's own, uncommitted write.
+#
+# Each process also keeps what it read for PROCESS_COPY_SECONDS, so a burst of
+# deliveries costs one cache read a second per process instead of one each. A change
+# saved in another process is therefore seen up to that long later (this process's own
+# saves drop the copy at once); a delivery whose signature fails against the copy is
+# checked again against fresh rows (:func:`drop_process_copy`), so a newly saved secret
+# is accepted at once, and a replaced one stops being accepted within the second.
 SAVED_SETTINGS_KEY = "channels:saved-settings:v1"
 SAVED_SETTINGS_SECONDS = 60
+PROCESS_COPY_SECONDS = 1.0
+_process_copy: tuple[float, dict[str, dict]] | None = None  # (read at, rows)
 
 
 def forget_saved_settings() -> None:
-    """Drop the cached rows (called by the actions that change them)."""
+    """Drop the cached rows, shared and this process's (called by the actions that change
+    them)."""
+    drop_process_copy()
     cache.delete(SAVED_SETTINGS_KEY)
 
 
+def drop_process_copy() -> bool:
+    """Drop this process's copy of the saved rows; whether there was one to drop."""
+    global _process_copy
+    had, _process_copy = _process_copy is not None, None
+    return had
+
+
 def _saved_rows(providers=None) -> dict[str, dict]:
-    rows = cache.get(SAVED_SETTINGS_KEY)
-    if rows is None:
-        rows = dict(ChannelSettings.objects.values_list("provider", "values"))
+    global _process_copy
+    copy, now = _process_copy, time.monotonic()
+    if copy is not None and now - copy[0] < PROCESS_COPY_SECONDS and not connection.in_atomic_block:
+        rows = copy[1]
+    else:
+        rows = cache.get(SAVED_SETTINGS_KEY)
+        if rows is None:
+            rows = dict(ChannelSettings.objects.values_list("provider", "values"))
+            if not connection.in_atomic_block:
+                cache.set(SAVED_SETTINGS_KEY, rows, SAVED_SETTINGS_SECONDS)
         if not connection.in_atomic_block:
-            cache.set(SAVED_SETTINGS_KEY, rows, SAVED_SETTINGS_SECONDS)
+            _process_copy = (now, rows)
     if providers is None:
         return rows
     return {p: v for p, v in rows.items() if p in providers}
