@@ -111,3 +111,27 @@ def admin_client(client, admin_user, login_verified):
     """pytest-django's superuser client, with the confirmed second factor the admin requires."""
     login_verified(admin_user)
     return client
+
+
+def _uses_database(item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or "db" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests without a database first, those that start Kanal's processes first of all.
+
+    pytest-django orders database tests, then transactional ones (they flush the tables
+    the others read), then tests without a database; that order is kept for the first two
+    (runs after pytest-django's hook). The tests without a database cannot see the order
+    of the others, so they move ahead: the deployed tests (tens of seconds each, as whole
+    processes start) then no longer come last, where pytest-xdist's load scheduling left
+    one worker running them while the other had finished.
+    """
+    items.sort(
+        key=lambda item: (
+            0 if not _uses_database(item) and "migrated_site_db" in item.fixturenames else 1,
+            1 if _uses_database(item) else 0,
+        )
+    )
