@@ -69,9 +69,10 @@ def first_requests(paths: tuple[str, ...] = WARM_PATHS) -> list[int]:
     it themselves, as before. The connections the requests opened are closed before
     the fork, so no worker inherits another's socket. The statuses, for tests."""
     from django.conf import settings
+    from django.core.servers.basehttp import get_internal_wsgi_application
     from django.db import connections
 
-    from kanal.wsgi import application
+    application = get_internal_wsgi_application()  # WSGI_APPLICATION: gunicorn's own
 
     host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h.lstrip(".") != "*"), "")
     seen: list[str] = []
