@@ -16,12 +16,16 @@ class ComplaintsConfig(AppConfig):
         from kanal.wilayah.models import Kelurahan
 
         from . import tasks
-        from .queries import forget_form_choice_rows
+        from .models import Complaint
+        from .queries import forget_form_choice_rows, forget_nearby_candidates
 
         # The public form's cached choice lists follow edits in the admin and actions.
         for model in (Category, Kelurahan):
             for signal in (post_save, post_delete):
                 signal.connect(forget_form_choice_rows, sender=model, weak=False)
+        # A case made public (or changed while public) in this process is offered at once.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_nearby_candidates, sender=Complaint, weak=False)
 
         schedule.register(
             "complaints.sweep_deadlines", tasks.sweep_complaint_deadlines, timedelta(minutes=15)

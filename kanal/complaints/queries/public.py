@@ -188,6 +188,66 @@ def followers_to_notify(case: Complaint):
     return case.followers.filter(unsubscribed_at__isnull=True).exclude(via="none")
 
 
+# Whether any case could be offered at all is told from the few cases the offer draws
+# on (public, recent, open), kept per process for NEARBY_RECHECK_SECONDS: most reports
+# have no public case nearby, and for them no query runs (the ORM's compiling of it
+# was a third of the report's CPU). A case made public in this process counts at once
+# (forget_nearby_candidates, on the save of a case with a public summary), elsewhere
+# within those seconds. Past NEARBY_CANDIDATES_MAX cases the database filters, as before.
+NEARBY_RECHECK_SECONDS = 10.0
+NEARBY_CANDIDATES_MAX = 2000
+_nearby_candidates: list = [float("-inf"), None]  # [time.monotonic() when read, rows]
+
+
+def _nearby_pool() -> QuerySet[Complaint]:
+    since = timezone.now() - timedelta(days=settings.KANAL_NEARBY_DAYS)
+    return public_complaints().filter(
+        received_at__gte=since, state__in=PUBLIC_STATES - {State.NOT_OUR_AUTHORITY, State.CLOSED}
+    )
+
+
+def _candidates() -> list[tuple] | None:
+    """(received_at, lat, lng, kelurahan code, category code, its parent's code) of every
+    case ``nearby_reports`` may offer; None when there are more than NEARBY_CANDIDATES_MAX."""
+    read_at, rows = _nearby_candidates
+    now = time.monotonic()
+    if now - read_at < NEARBY_RECHECK_SECONDS:
+        return rows
+    found = list(
+        _nearby_pool().values_list(
+            "received_at",
+            "lat",
+            "lng",
+            "kelurahan__code",
+            "category__code",
+            "category__parent__code",
+        )[: NEARBY_CANDIDATES_MAX + 1]
+    )
+    rows = found if len(found) <= NEARBY_CANDIDATES_MAX else None
+    _nearby_candidates[:] = [now, rows]
+    return rows
+
+
+def forget_nearby_candidates(*, instance=None, **_signal_kwargs) -> None:
+    """Read the candidates anew on the next report in this process (a post_save receiver
+    for cases: only a case with a public summary can be one)."""
+    if instance is None or instance.public_summary:
+        _nearby_candidates[:] = [float("-inf"), None]
+
+
+def _may_match(row: tuple, since, lat, lng, kelurahan_code: str, category_code: str) -> bool:
+    """The database filter of ``nearby_reports`` on one candidate row."""
+    received_at, case_lat, case_lng, kelurahan, category, parent = row
+    if received_at < since or (category_code and category_code not in (category, parent)):
+        return False
+    if kelurahan_code and kelurahan == kelurahan_code:
+        return True
+    if lat is None or lng is None or case_lat is None or case_lng is None:
+        return False
+    d = settings.KANAL_NEARBY_METRES / 111_000
+    return lat - d <= case_lat <= lat + d and lng - d * 1.01 <= case_lng <= lng + d * 1.01
+
+
 def nearby_reports(
     *,
     lat: float | None = None,
@@ -201,14 +261,18 @@ def nearby_reports(
     Only cases an operator made public are offered (nothing private leaks to a stranger),
     received in the last KANAL_NEARBY_DAYS, still open or answered. Within
     KANAL_NEARBY_METRES of the point, or in the kelurahan; nearest (then newest) first.
-    Each case carries ``distance`` in metres (None without a point).
+    Each case carries ``distance`` in metres (None without a point). No query runs when
+    none of the process's candidates (see NEARBY_RECHECK_SECONDS) could match.
     """
     if lat is None and not kelurahan_code:
         return []
     since = timezone.now() - timedelta(days=settings.KANAL_NEARBY_DAYS)
-    qs = public_complaints().filter(
-        received_at__gte=since, state__in=PUBLIC_STATES - {State.NOT_OUR_AUTHORITY, State.CLOSED}
-    )
+    candidates = _candidates()
+    if candidates is not None and not any(
+        _may_match(row, since, lat, lng, kelurahan_code, category_code) for row in candidates
+    ):
+        return []
+    qs = _nearby_pool()
     if category_code:
         qs = qs.filter(Q(category__code=category_code) | Q(category__parent__code=category_code))
     where = Q(kelurahan__code=kelurahan_code) if kelurahan_code else Q(pk__in=[])
