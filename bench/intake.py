@@ -48,8 +48,11 @@ STAMP_RE = re.compile(rb'name="started" value="([^"]+)"')
 BENCH_ENV = {"KANAL_REPORT_MIN_SECONDS": "0"}
 
 
-def citizen_submission(client, seq: int, kelurahan: list[str], referer: str) -> bool:
-    """One citizen's report as a browser sends it: GET the form, keep cookies, POST."""
+def citizen_submission(
+    client, seq: int, kelurahan: list[str], referer: str, categories: tuple[str, ...] = ("",)
+) -> bool:
+    """One citizen's report as a browser sends it: GET the form, keep cookies, POST.
+    The category is left blank unless ``categories`` are given (taken in turn)."""
     address = f"10.{seq // 65536 % 256}.{seq // 256 % 256}.{seq % 256}"
     client.cookies.clear()  # a new citizen's browser
     status, _h, body = client.request("GET", "/lapor/", headers={"X-Forwarded-For": address})
@@ -62,7 +65,7 @@ def citizen_submission(client, seq: int, kelurahan: list[str], referer: str) -> 
         "kind": "pengaduan",
         "title": f"Lampu jalan mati {seq}",
         "description": "Lampu jalan di depan rumah mati sejak tiga hari, gelap sekali.",
-        "category": "",
+        "category": categories[seq % len(categories)],
         "kelurahan": kelurahan[seq % len(kelurahan)],
         "address": "Jl. Teuku Umar",
         "contact_preference": "none",

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
 from collections import Counter
+from http.client import HTTPConnection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -178,10 +180,25 @@ def main(argv=None) -> dict:
     parser.add_argument("--settle", type=float, default=5.0, help="idle seconds before reading")
     parser.add_argument("--load", type=float, default=0.0, help="seconds under 8 clients (peak)")
     parser.add_argument("--port", type=int, default=0, help="web port (default: a free one)")
+    parser.add_argument(
+        "--auto-apply",
+        action="store_true",
+        help="auto-apply on for every category, reports filed with one: the task worker "
+        "then loads the routing model (off by default, as in a fresh installation)",
+    )
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
     with Stack(name="memory", extra_env=intake.BENCH_ENV) as stack:
         ctx = intake.prepare(stack)
+        categories: tuple[str, ...] = ("",)
+        if args.auto_apply:
+            from kanal.directory.models import Category
+            from kanal.routing.models import AutoApplySetting
+
+            for category in Category.objects.all():
+                AutoApplySetting.objects.update_or_create(
+                    category=category, defaults={"enabled": True}
+                )
         stack.port = args.port or free_port()
         stack.env |= {"KANAL_ALLOWED_HOSTS": "127.0.0.1,localhost"}
         stack._spawn(
@@ -196,12 +213,22 @@ def main(argv=None) -> dict:
             stack.wait_http("/healthz", timeout=120)
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}\n{stack.log_tail('serve')}") from None
+        if args.auto_apply:  # the form's own category choices
+            conn = HTTPConnection("127.0.0.1", stack.port, timeout=30)
+            conn.request("GET", "/lapor/", headers={"X-Forwarded-For": "10.255.0.1"})
+            page = conn.getresponse().read().decode()
+            select = re.search(r'<select name="category".*?</select>', page, re.S)
+            categories = tuple(
+                v
+                for v in re.findall(r'<option value="([^"]*)"', select.group(0) if select else "")
+                if v
+            ) or ("",)
         serve_pid = stack.procs["serve"].pid
 
         def one(client, _no, seq):
             try:
                 return intake.citizen_submission(
-                    client, seq, ctx["kelurahan"], stack.url + "/lapor/"
+                    client, seq, ctx["kelurahan"], stack.url + "/lapor/", categories
                 )
             finally:
                 # A new connection per citizen, as browsers behind nginx: gunicorn's
@@ -223,6 +250,14 @@ def main(argv=None) -> dict:
             peak = {"pss": sampler.peak, "ok": loaded.ok, "failed": loaded.failed}
         load_after = os.getloadavg()
 
+    print(
+        "auto-apply: "
+        + (
+            "on for every category, reports with a category (the routing model is loaded)"
+            if args.auto_apply
+            else "off (the default): the task worker never loads the routing model"
+        )
+    )
     print(
         f"load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end; "
         f"warm-up {warm.ok} reports filed ({warm.failed} failed), {routed} tasks done"
@@ -251,6 +286,10 @@ def main(argv=None) -> dict:
         "peak": peak,
         "load_average": [load_before[0], load_after[0]],
         "met": met,
+        "summary": (
+            f"idle {totals['all_own']:.0f} MB PSS in the stack (target <= "
+            f"{TARGET_IDLE_MB:.0f}), {totals['all_rss']:.0f} MB RSS"
+        ),
     }
 
 

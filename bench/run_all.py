@@ -3,7 +3,8 @@
     .venv/bin/python bench/run_all.py [--full] [--quick] [--no-lighthouse]
 
 Order: intake, webhooks (2,000 deliveries; 10,000 with ``--full``), scale (100k cases;
-100k and 1M with ``--full``), pages, the peer beside django-helpdesk (bench/peer.py), and
+100k and 1M with ``--full``), pages, the peer beside django-helpdesk (bench/peer.py), the
+production stack's memory (bench/memory.py), and
 the routing evaluation (bench/routing/eval.py). ``--quick`` shortens every run (a smoke
 test of the benchmarks themselves, not figures to quote). Each benchmark runs in its
 own Python process (Django is set up once per process, against that benchmark's fresh
@@ -87,6 +88,8 @@ def main(argv=None) -> int:
         ("pages", ["--no-lighthouse"] if args.no_lighthouse else []),
         # Beside django-helpdesk 2.6 (its venv is created on the first run).
         ("peer", ["--seconds", "3", "--rounds", "1"] if args.quick else []),
+        # The production stack as manage.py serve starts it, per process, idle and loaded.
+        ("memory", ["--warmup", "30"] if args.quick else ["--load", "15"]),
     ]
     summary, failed = [], 0
     started = time.monotonic()
