@@ -61,9 +61,10 @@ def task_row_insert(task_obj, source: str, column: str) -> tuple[str, list] | No
     row with one written by ``enqueue``. (``enqueue`` also sends ``task_enqueued``,
     which only django_tasks' debug log listens to; this does not.)
 
-    The statement and the columns that depend only on the task (priority, queue, path,
-    run_after, the defaults) are prepared once per task and kept (:func:`_task_row_template`);
-    each call prepares afresh only the id and the ``auto_now_add`` time.
+    The statement, with the columns that depend only on the task (priority, queue, path,
+    run_after, the defaults) written into it as literals, is made once per task and kept
+    (:func:`_task_row_template`); each call prepares only the id and the ``auto_now_add``
+    time as parameters.
     """
     from django.db import connection
 
@@ -85,26 +86,27 @@ def task_row_insert(task_obj, source: str, column: str) -> tuple[str, list] | No
     template = _TASK_ROW_TEMPLATES.get(key)
     if template is None:
         template = _TASK_ROW_TEMPLATES[key] = _task_row_template(target, backend, source, column)
-    sql, constant, fresh = template
-    params = list(constant)
+    sql, fresh = template
     now = timezone.now()
-    for index, field in fresh:
-        value = backend._get_id() if field.primary_key else now
-        params[index] = field.get_db_prep_save(value, connection)
-    return sql, params
+    return sql, [
+        field.get_db_prep_save(backend._get_id() if field.primary_key else now, connection)
+        for field in fresh
+    ]
 
 
-# (task, queue, backend, source, column, database) -> (SQL, parameters, [(index, field)]
-# of the parameters each row needs afresh). A handful of entries: one per task so queued.
-_TASK_ROW_TEMPLATES: dict[tuple, tuple[str, list, list]] = {}
+# (task, queue, backend, source, column, database) -> (SQL, the fields whose parameters
+# each row prepares). A handful of entries: one per task so queued.
+_TASK_ROW_TEMPLATES: dict[tuple, tuple[str, list]] = {}
 
 
 def _task_row_template(target, backend, source: str, column: str):
-    """The statement and parameters for one row, and which parameters each row prepares
-    anew: the primary key (the backend's id function) and ``auto_now``/``auto_now_add``
-    times. Any other field whose value could differ between two rows of the same task
-    (a callable default whose result is not constant) would make this wrong: the fields
-    are checked against the model's at the first call."""
+    """The statement for the task's rows and the fields each row prepares as parameters:
+    the primary key (the backend's id function) and ``auto_now``/``auto_now_add`` times.
+    Every other column is prepared by its field once and written as a literal, rendered
+    by psycopg as its client-side binding renders a parameter (``compose_sql``), so the
+    statement sent is the one parameters would have given. A field whose value could
+    differ between two rows of the same task (a callable default whose result is not
+    constant) would make this wrong: such a field is refused."""
     from django.db import connection
     from django.db.models.signals import pre_save
     from django_tasks_db.models import DBTaskResult
@@ -122,8 +124,9 @@ def _task_row_template(target, backend, source: str, column: str):
     pre_save.send(
         sender=DBTaskResult, instance=row, raw=False, using=connection.alias, update_fields=None
     )
+    connection.ensure_connection()  # compose_sql renders with the connection's adapters
     qn = connection.ops.quote_name
-    columns, values, params, fresh = [], [], [], []
+    columns, values, fresh = [], [], []
     for field in DBTaskResult._meta.concrete_fields:
         columns.append(qn(field.column))
         if field.name == "args_kwargs":
@@ -137,14 +140,16 @@ def _task_row_template(target, backend, source: str, column: str):
             or getattr(field, "auto_now", False)
             or getattr(field, "auto_now_add", False)
         ):
-            fresh.append((len(params), field))
-        elif field.has_default() and callable(field.default) and field.default not in (list, dict):
+            fresh.append(field)
+            values.append("%s")
+            continue
+        if field.has_default() and callable(field.default) and field.default not in (list, dict):
             raise ValueError(f"{field.name}: a callable default this template cannot keep")
         prepared = field.get_db_prep_save(field.pre_save(row, add=True), connection)
-        values.append("%s")
-        params.append(prepared)
+        # A literal inside a statement that still takes parameters: % doubled.
+        values.append(connection.ops.compose_sql("%s", [prepared]).replace("%", "%%"))
     sql = (
         f"INSERT INTO {qn(DBTaskResult._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model
         f"SELECT {', '.join(values)} FROM {source}"
     )
-    return sql, params, fresh
+    return sql, fresh
