@@ -115,25 +115,61 @@ def admin_client(client, admin_user, login_verified):
     return client
 
 
-def _uses_database(item) -> bool:
+# Seconds each test took in the last run (setup, call and teardown), kept in pytest's cache.
+DURATIONS_KEY = "kanal/durations"
+
+
+def _order_rank(item) -> int:
+    """0 starts Kanal's processes, 1 no database, 2 database, 3 transactional database.
+
+    pytest-django orders database tests before transactional ones (which flush the
+    tables the others read, reference data included); that order is kept. Tests without
+    a database cannot see the order of the others, so they go first, and of them those
+    that start whole Kanal processes (tens of seconds each) first of all.
+    """
     fixtures = getattr(item, "fixturenames", ())
-    return item.get_closest_marker("django_db") is not None or "db" in fixtures
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        transactional |= bool(
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+    if transactional:
+        return 3
+    if marker is not None or "db" in fixtures:
+        return 2
+    return 0 if "migrated_site_db" in fixtures else 1
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Run the tests without a database first, those that start Kanal's processes first of all.
+def pytest_collection_modifyitems(config, items):
+    """Long tests first, within the order pytest-django needs (``_order_rank``).
 
-    pytest-django orders database tests, then transactional ones (they flush the tables
-    the others read), then tests without a database; that order is kept for the first two
-    (runs after pytest-django's hook). The tests without a database cannot see the order
-    of the others, so they move ahead: the deployed tests (tens of seconds each, as whole
-    processes start) then no longer come last, where pytest-xdist's load scheduling left
-    one worker running them while the other had finished.
+    pytest-xdist's load scheduling hands tests out in this order as workers free up; a
+    long test handed out last kept one worker running alone while the other had
+    finished (the deployed tests came last: 60 s of one idle core). Longest first by the
+    last run's durations (pytest's cache; the whole order is the same in every worker,
+    as xdist requires), with the rank alone when there is no cache.
     """
-    items.sort(
-        key=lambda item: (
-            0 if not _uses_database(item) and "migrated_site_db" in item.fixturenames else 1,
-            1 if _uses_database(item) else 0,
-        )
-    )
+    cache = getattr(config, "cache", None)
+    seconds = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+    items.sort(key=lambda item: (_order_rank(item), -seconds.get(item.nodeid, 0.0)))
+
+
+_seen_durations: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Add up each test's phases (in the controlling process, xdist sends every report)."""
+    _seen_durations[report.nodeid] = _seen_durations.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """Keep this run's durations for the next run's order (merged: a partial run keeps
+    the others' figures). Written once, by the controlling process."""
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _seen_durations:
+        return
+    seconds = cache.get(DURATIONS_KEY, {})
+    seconds.update({k: round(v, 2) for k, v in _seen_durations.items()})
+    cache.set(DURATIONS_KEY, seconds)
