@@ -102,12 +102,14 @@ def test_suggest_is_fast(routing_data):
     suggest("pemanasan")  # loads the model and the cached data
     timings = []
     for text in [t for t, _ in CLEAR] * 5:
-        start = time.perf_counter()
+        start = time.process_time()
         suggest(text)
-        timings.append((time.perf_counter() - start) * 1000)
-    # The median, so one pause of a shared CI machine does not decide the test.
+        timings.append((time.process_time() - start) * 1000)
+    # CPU time of this process, not wall time: other processes on a shared CI machine
+    # delay a suggestion without making it cost more; the median, so one slow call
+    # (a garbage collection) does not decide. bench/routing/timing.py has the figures.
     median = sorted(timings)[len(timings) // 2]
-    assert median < 20, f"{median:.1f} ms per message (mean {sum(timings) / len(timings):.1f})"
+    assert median < 20, f"{median:.1f} ms CPU per message (mean {sum(timings) / len(timings):.1f})"
 
 
 def test_neighbouring_kelurahan(reference_data):
