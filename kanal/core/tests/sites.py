@@ -1,8 +1,8 @@
 """A migrated Kanal database made once per test run, for tests that start Kanal's processes.
 
-``migrated_site_db`` is a SQLite file with every migration applied and the region's
-reference data loaded, made by the documented commands (``manage.py migrate``,
-``load_reference_data``) in a clean environment. Tests copy it; they never write to it.
+``migrated_empty_db`` is a SQLite file with every migration applied (``manage.py
+migrate`` in a clean environment); ``migrated_site_db`` is a copy of it with the region's
+reference data loaded (``load_reference_data``). Tests copy them; they never write to them.
 
 Made once per run, not once per pytest-xdist worker: ``build_once`` lets the first
 worker build under a file lock and the others wait and reuse it (the recipe of
@@ -74,20 +74,38 @@ def build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
     return folder
 
 
-def _migrate_and_load(folder: Path) -> None:
-    env = clean_environment() | {
+def _environment(folder: Path) -> dict[str, str]:
+    return clean_environment() | {
         "KANAL_VAR_DIR": str(folder),
         "DATABASE_URL": f"sqlite:///{folder / 'kanal.sqlite3'}",
         "KANAL_SECRET_KEY": "template-only",
     }
-    manage(env, "migrate", "--no-input")
-    manage(env, "load_reference_data")
-    # Everything into the main file: a copy of it alone is then the whole database.
-    with sqlite3.connect(folder / "kanal.sqlite3") as conn:
+
+
+def _checkpoint(db: Path) -> None:
+    """Everything into the main file: a copy of it alone is then the whole database."""
+    with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @pytest.fixture(scope="session")
-def migrated_site_db(tmp_path_factory) -> Path:
+def migrated_empty_db(tmp_path_factory) -> Path:
+    """A SQLite database with every migration applied and no reference data, to copy."""
+
+    def migrate(folder: Path) -> None:
+        manage(_environment(folder), "migrate", "--no-input")
+        _checkpoint(folder / "kanal.sqlite3")
+
+    return build_once(tmp_path_factory, "kanal-migrated", migrate) / "kanal.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def migrated_site_db(tmp_path_factory, migrated_empty_db) -> Path:
     """A migrated SQLite database with the region's reference data, to copy (read-only)."""
-    return build_once(tmp_path_factory, "kanal-template", _migrate_and_load) / "kanal.sqlite3"
+
+    def load(folder: Path) -> None:
+        shutil.copy(migrated_empty_db, folder / "kanal.sqlite3")
+        manage(_environment(folder), "load_reference_data")
+        _checkpoint(folder / "kanal.sqlite3")
+
+    return build_once(tmp_path_factory, "kanal-template", load) / "kanal.sqlite3"
