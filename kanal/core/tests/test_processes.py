@@ -81,9 +81,11 @@ def test_a_process_dying_at_start_stops_the_others_and_says_which(tmp_path, port
 
 
 # A web server on an inherited socket (as gunicorn on serve's fd://N): answers with the
-# version file as it was when it started, and forks one "worker" that sleeps.
+# version file as it was when it started, and forks one "worker" that sleeps. SIGTERM is
+# graceful, as gunicorn's: the request in hand is answered, then the server ends (leaving
+# mid-request would drop a connection the test counts as refused).
 _FD_SERVER = """
-import http.server, signal, socket, subprocess, sys
+import http.server, signal, socket, subprocess, sys, threading
 version = open(sys.argv[2]).read().encode()
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
 
@@ -98,14 +100,14 @@ class Answer(http.server.BaseHTTPRequestHandler):
         pass
 
 def stop(*args):
-    child.terminate()
-    raise SystemExit(0)
+    threading.Thread(target=server.shutdown).start()  # serve_forever returns between requests
 
 signal.signal(signal.SIGTERM, stop)
 server = http.server.HTTPServer(("127.0.0.1", 0), Answer, bind_and_activate=False)
 server.socket.close()
 server.socket = socket.socket(fileno=int(sys.argv[1]))
 server.serve_forever()
+child.terminate()
 """
 
 
