@@ -3,30 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
-
-import pytest
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The default cache as production configures it, a key prefix per test."""
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "kanal.core.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    from django.core.cache import cache
-
-    return cache  # never cache.clear(): that flushes the Redis database others share
 
 
 def test_one_client_is_built_per_pool_and_reused(redis_cache):
