@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from kanal.accounts.queries import scope_for
 from kanal.accounts.rules import Capability
 from kanal.complaints.models import Complaint
 from kanal.core import phones, secrets
+from kanal.core.process_copy import ProcessCopy
 from kanal.outbox.models import DeliveryAttempt
 
 from . import rules
@@ -255,7 +255,7 @@ def failed_events(limit: int = 50):
 SAVED_SETTINGS_KEY = "channels:saved-settings:v1"
 SAVED_SETTINGS_SECONDS = 60
 PROCESS_COPY_SECONDS = 1.0
-_process_copy: tuple[float, dict[str, dict]] | None = None  # (read at, rows)
+_process_copy: ProcessCopy[dict[str, dict]] = ProcessCopy(PROCESS_COPY_SECONDS)
 
 
 def forget_saved_settings() -> None:
@@ -267,24 +267,21 @@ def forget_saved_settings() -> None:
 
 def drop_process_copy() -> bool:
     """Drop this process's copy of the saved rows; whether there was one to drop."""
-    global _process_copy
-    had, _process_copy = _process_copy is not None, None
-    return had
+    return _process_copy.forget()
+
+
+def _shared_rows() -> dict[str, dict]:
+    rows = cache.get(SAVED_SETTINGS_KEY)
+    if rows is None:
+        rows = dict(ChannelSettings.objects.values_list("provider", "values"))
+        if not connection.in_atomic_block:
+            cache.set(SAVED_SETTINGS_KEY, rows, SAVED_SETTINGS_SECONDS)
+    return rows
 
 
 def _saved_rows(providers=None) -> dict[str, dict]:
-    global _process_copy
-    copy, now = _process_copy, time.monotonic()
-    if copy is not None and now - copy[0] < PROCESS_COPY_SECONDS and not connection.in_atomic_block:
-        rows = copy[1]
-    else:
-        rows = cache.get(SAVED_SETTINGS_KEY)
-        if rows is None:
-            rows = dict(ChannelSettings.objects.values_list("provider", "values"))
-            if not connection.in_atomic_block:
-                cache.set(SAVED_SETTINGS_KEY, rows, SAVED_SETTINGS_SECONDS)
-        if not connection.in_atomic_block:
-            _process_copy = (now, rows)
+    # Inside a transaction neither copy is read or kept (see above).
+    rows = _shared_rows() if connection.in_atomic_block else _process_copy.get(_shared_rows)
     if providers is None:
         return rows
     return {p: v for p, v in rows.items() if p in providers}

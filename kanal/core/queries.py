@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from django.utils.translation import ngettext
 
 from .calendar import DayOff, DayOffKind, DueDateExplanation, WorkingDayCalendar, explain_due_date
 from .models import CalendarOverride, Heartbeat
+from .process_copy import ProcessCopy
 
 # Years the holiday list covers; a date outside falls back to weekends only, so the
 # range is wide. The holidays package knows Indonesian holidays and cuti bersama by
@@ -23,9 +22,10 @@ HOLIDAY_YEARS = range(2015, 2041)
 
 _lock = threading.Lock()
 _cache: dict[tuple, WorkingDayCalendar] = {}
-_checked = [float("-inf")]  # time.monotonic() of the last look at the override table
 # How long a process trusts its calendar before it asks whether the overrides changed.
 CALENDAR_RECHECK_SECONDS = 10.0
+# (KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF it was built for, the calendar)
+_recent: ProcessCopy[tuple[bool, WorkingDayCalendar]] = ProcessCopy(CALENDAR_RECHECK_SECONDS)
 
 
 def _statutory_days_off(collective_leave_is_day_off: bool) -> dict[date, DayOff]:
@@ -59,17 +59,20 @@ def working_calendar() -> WorkingDayCalendar:
     Decrees are made days ahead of the day they concern.
     """
     leave_is_day_off = settings.KANAL_COLLECTIVE_LEAVE_IS_DAY_OFF
-    with _lock:
-        if time.monotonic() - _checked[0] < CALENDAR_RECHECK_SECONDS:
-            for (_n, _changed, leave), calendar in _cache.items():
-                if leave == leave_is_day_off:
-                    return calendar
+    leave, calendar = _recent.get(lambda: _current_calendar(leave_is_day_off))
+    if leave != leave_is_day_off:  # the setting changed (tests): ask again
+        _recent.forget()
+        leave, calendar = _recent.get(lambda: _current_calendar(leave_is_day_off))
+    return calendar
+
+
+def _current_calendar(leave_is_day_off: bool) -> tuple[bool, WorkingDayCalendar]:
+    """The calendar as the override table has it now, rebuilt only if the table changed."""
     state = CalendarOverride.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
     key = (state["n"], state["changed"], leave_is_day_off)
     with _lock:
         if key in _cache:
-            _checked[0] = time.monotonic()
-            return _cache[key]
+            return leave_is_day_off, _cache[key]
     days = _statutory_days_off(leave_is_day_off)
     working = set()
     for override in CalendarOverride.objects.all():
@@ -82,21 +85,13 @@ def working_calendar() -> WorkingDayCalendar:
     with _lock:
         _cache.clear()
         _cache[key] = calendar
-        _checked[0] = time.monotonic()
-    return calendar
+    return leave_is_day_off, calendar
 
 
 def forget_calendar(**_signal_kwargs) -> None:
     """Ask the database again on the next ``working_calendar`` in this process (now and
     once the current transaction ends: a signal receiver for override saves/deletes)."""
-
-    def forget() -> None:
-        with _lock:
-            _checked[0] = float("-inf")
-
-    forget()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(forget)
+    _recent.forget_now_and_after_commit()
 
 
 def describe_due_date(start: date, days: int) -> str:

@@ -50,7 +50,7 @@ def test_the_copy_serves_reads_for_a_second_then_the_shared_cache(channel_settin
     monkeypatch.setattr(cache, "get", lambda *a, **k: pytest.fail("read the shared cache"))
     assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == TELEGRAM_SECRET
     monkeypatch.undo()
-    monkeypatch.setattr(queries, "PROCESS_COPY_SECONDS", 0)  # the second has passed
+    monkeypatch.setattr(queries._process_copy, "seconds", 0)  # the second has passed
     assert queries.channel_setting("KANAL_TELEGRAM_SECRET_TOKEN") == "token-saved-elsewhere"
 
 
@@ -62,6 +62,6 @@ def test_a_secret_saved_elsewhere_counts_at_once_and_the_old_one_stops(
     # Refused by the copy, checked again against the fresh rows: accepted, and stored.
     assert post(client, "token-saved-elsewhere", 2) == 200
     assert InboundEvent.objects.filter(provider="telegram").count() == 2
-    monkeypatch.setattr(queries, "PROCESS_COPY_SECONDS", 0)
+    monkeypatch.setattr(queries._process_copy, "seconds", 0)
     assert post(client, TELEGRAM_SECRET, 3) == 403  # the replaced secret
     assert InboundEvent.objects.filter(provider="telegram").count() == 2

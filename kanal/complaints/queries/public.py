@@ -4,7 +4,6 @@ nearby reports, following and "my reports"."""
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from kanal.accounts.queries import area_office_kinds, scope_for
 from kanal.core import phones
+from kanal.core.process_copy import ProcessCopy
 from kanal.directory.models import Category
 from kanal.directory.queries import active_categories
 from kanal.wilayah.models import Kelurahan
@@ -70,7 +70,7 @@ CHOICES_CACHE_SECONDS = 300
 # some 300 rows. A save in this process forgets them at once, other processes' saves
 # show within these seconds.
 CHOICES_LOCAL_SECONDS = 5.0
-_local_rows: list = [float("-inf"), None]  # [time.monotonic() when read, rows]
+_local_rows: ProcessCopy[dict] = ProcessCopy(CHOICES_LOCAL_SECONDS)
 
 
 def form_choice_rows() -> dict:
@@ -80,10 +80,10 @@ def form_choice_rows() -> dict:
     is built from them (the blank form's HTML, views/report_page.py) is rebuilt then.
     Read from this process's copy when it is younger than CHOICES_LOCAL_SECONDS.
     """
-    read_at, rows = _local_rows
-    now = time.monotonic()
-    if rows is not None and now - read_at < CHOICES_LOCAL_SECONDS:
-        return rows
+    return _local_rows.get(_shared_choice_rows)
+
+
+def _shared_choice_rows() -> dict:
     rows = cache.get(CHOICES_CACHE_KEY)
     if rows is None:
         rows = {
@@ -102,7 +102,6 @@ def form_choice_rows() -> dict:
             "version": secrets.token_hex(8),
         }
         cache.set(CHOICES_CACHE_KEY, rows, CHOICES_CACHE_SECONDS)
-    _local_rows[:] = [now, rows]
     return rows
 
 
@@ -135,7 +134,7 @@ def forget_form_choice_rows(**_signal_kwargs) -> None:
     process's copy again) once the current transaction commits (a signal receiver)."""
 
     def forget() -> None:
-        _local_rows[:] = [float("-inf"), None]
+        _local_rows.forget()
         _form_places.clear()
 
     def forget_shared() -> None:
@@ -196,7 +195,7 @@ def followers_to_notify(case: Complaint):
 # within those seconds. Past NEARBY_CANDIDATES_MAX cases the database filters, as before.
 NEARBY_RECHECK_SECONDS = 10.0
 NEARBY_CANDIDATES_MAX = 2000
-_nearby_candidates: list = [float("-inf"), None]  # [time.monotonic() when read, rows]
+_nearby_candidates: ProcessCopy[list[tuple] | None] = ProcessCopy(NEARBY_RECHECK_SECONDS)
 
 
 def _nearby_pool() -> QuerySet[Complaint]:
@@ -209,10 +208,10 @@ def _nearby_pool() -> QuerySet[Complaint]:
 def _candidates() -> list[tuple] | None:
     """(received_at, lat, lng, kelurahan code, category code, its parent's code) of every
     case ``nearby_reports`` may offer; None when there are more than NEARBY_CANDIDATES_MAX."""
-    read_at, rows = _nearby_candidates
-    now = time.monotonic()
-    if now - read_at < NEARBY_RECHECK_SECONDS:
-        return rows
+    return _nearby_candidates.get(_read_candidates)
+
+
+def _read_candidates() -> list[tuple] | None:
     found = list(
         _nearby_pool().values_list(
             "received_at",
@@ -223,16 +222,14 @@ def _candidates() -> list[tuple] | None:
             "category__parent__code",
         )[: NEARBY_CANDIDATES_MAX + 1]
     )
-    rows = found if len(found) <= NEARBY_CANDIDATES_MAX else None
-    _nearby_candidates[:] = [now, rows]
-    return rows
+    return found if len(found) <= NEARBY_CANDIDATES_MAX else None
 
 
 def forget_nearby_candidates(*, instance=None, **_signal_kwargs) -> None:
     """Read the candidates anew on the next report in this process (a post_save receiver
     for cases: only a case with a public summary can be one)."""
     if instance is None or instance.public_summary:
-        _nearby_candidates[:] = [float("-inf"), None]
+        _nearby_candidates.forget()
 
 
 def _may_match(row: tuple, since, lat, lng, kelurahan_code: str, category_code: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from kanal.complaints.models import Complaint
 from kanal.complaints.queries import nearby_reports, public
+from kanal.core import process_copy
 
 from .test_citizen_side import KEDATON, public_case
 
@@ -60,7 +61,7 @@ def test_no_query_when_no_candidate_could_match(people, django_assert_num_querie
 
 def test_a_publication_elsewhere_counts_after_the_recheck_interval(people, monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(public.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(process_copy.time, "monotonic", lambda: now[0])
     case = public_case(people["operator"])
     assert _answers(lat=KEDATON[0], lng=KEDATON[1]) == [case.tracking_number]
     # Another process withdraws and republishes it: no signal reaches this one.

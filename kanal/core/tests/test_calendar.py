@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from kanal.core import actions
+from kanal.core import actions, process_copy
 from kanal.core.calendar import DayOff, DayOffKind, WorkingDayCalendar, explain_due_date
 from kanal.core.queries import describe_due_date, working_calendar
 
@@ -121,7 +121,7 @@ def test_another_process_decree_counts_after_the_recheck_interval(monkeypatch):
     from kanal.core.models import CalendarOverride
 
     now = [1000.0]
-    monkeypatch.setattr(queries.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(process_copy.time, "monotonic", lambda: now[0])
     assert working_calendar().is_working_day(D(2026, 3, 12))
     CalendarOverride.objects.bulk_create(
         [CalendarOverride(date=D(2026, 3, 12), is_working_day=False, reason="Libur daerah")]
