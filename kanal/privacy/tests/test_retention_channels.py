@@ -100,7 +100,9 @@ def test_silent_conversations_past_the_period_are_anonymised_once(threads):
     assert sorted(int(e.object_id) for e in events) == sorted(
         [threads["chatter"].pk, threads["old_case"].pk]
     )
-    assert all("62" not in e.object_repr for e in events)  # no number in the audit log
+    numbers = ("6281234567890", "6281111111111", "Budi", "Sari")  # chatter's and old_case's
+    # No number or name in the audit log; the repr may hold the row id, which can contain "62".
+    assert not [e.object_repr for e in events if any(n in e.object_repr for n in numbers)]
     batch = privacy_events("privacy.events_emptied").get()
     assert batch.data["count"] == 1
 
