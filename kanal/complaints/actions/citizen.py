@@ -200,13 +200,27 @@ def issue_followup_key(case: Complaint) -> str:
 
 
 def store_followup_key(case: Complaint) -> str:
-    """``issue_followup_key`` for a case this transaction holds already (it created or
-    locked it): no second lock. Same row change and audit event."""
+    """``issue_followup_key`` for a case this transaction holds already (it locked it):
+    no second lock. Same row change and audit event."""
     key = rules.new_followup_key()
-    case.followup_key_hash = _hash(case, key)
+    case.followup_key_hash = followup_key_hash(case.tracking_number, key)
     case.save(update_fields=["followup_key_hash", "updated_at"])
     audit.record("complaint.followup_key_issued", obj=case, actor_label="citizen")
     return key
+
+
+# A key's hash is bound to the case's tracking number, which is known before the case
+# is inserted, so the public form stores it with the case (no UPDATE after the INSERT).
+# Hashes written before December 2026 were bound to the row id and have no prefix.
+_NUMBER_BOUND = "n$"
+
+
+def followup_key_hash(tracking_number: str, key: str) -> str:
+    """What ``followup_key_hash`` holds for ``key`` on the case ``tracking_number``: an
+    HMAC under the secret key, so a leaked table reveals no key."""
+    secret = settings.SECRET_KEY.encode()
+    digest = hmac.new(secret, f"followup:{tracking_number}:{key}".encode(), hashlib.sha256)
+    return _NUMBER_BOUND + digest.hexdigest()
 
 
 def verify_followup_key(case: Complaint, key: str) -> bool:
@@ -214,9 +228,15 @@ def verify_followup_key(case: Complaint, key: str) -> bool:
 
     A success is audited as ``complaint.reporter_verified``.
     """
-    if not case.followup_key_hash:
+    stored = case.followup_key_hash
+    if not stored:
         return False
-    ok = hmac.compare_digest(case.followup_key_hash, _hash(case, rules.normalise_followup_key(key)))
+    typed = rules.normalise_followup_key(key)
+    if stored.startswith(_NUMBER_BOUND):
+        expected = followup_key_hash(case.tracking_number, typed)
+    else:
+        expected = _hash(case, typed)
+    ok = hmac.compare_digest(stored, expected)
     if ok:
         audit.record("complaint.reporter_verified", obj=case, actor_label="citizen:key")
     return ok

@@ -24,7 +24,7 @@ from kanal.wilayah.queries import kelurahan_at
 from .. import rules
 from ..models import Attachment, Complaint, ContactPreference, Reporter, State
 from ..queries import deadlines, require
-from .citizen import store_followup_key
+from .citizen import followup_key_hash
 from .common import case_link, notify_reporter, start_clock
 
 
@@ -60,14 +60,22 @@ def submit_web_report(*, files: Files = (), **fields) -> tuple[Complaint, str]:
     no savepoint between them.
 
     The same rows and audit events as calling the two one after the other (the two
-    events inserted by one statement); the key needs no lock (nobody else sees the case
-    before the commit). Returns (case, key or "").
+    events inserted by one statement), but the key's hash is part of the case's INSERT
+    (it is bound to the tracking number, not the row id). Returns (case, key or "").
     """
 
     def register(number: str, clean: list[CleanFile]) -> tuple[Complaint, str]:
+        key = "" if _has_contact(fields.get("reporter")) else rules.new_followup_key()
         with audit.gathered():
-            case = _register(number, clean, **fields)
-            return case, store_followup_key(case) if case.reporter_id is None else ""
+            case = _register(
+                number,
+                clean,
+                key_hash=followup_key_hash(number, key) if key else "",
+                **fields,
+            )
+            if key:
+                audit.record("complaint.followup_key_issued", obj=case, actor_label="citizen")
+            return case, key
 
     return _with_fresh_number(files, register)
 
@@ -116,10 +124,12 @@ def _register(
     channel_reference: str = "",
     received_at: datetime | None = None,
     intake_key: str | None = None,
+    key_hash: str = "",
 ) -> Complaint:
     """Register a new case in state ``diterima`` under ``number`` with its verify clock
     (inside the caller's transaction): the reporter row, the case, its attachments,
-    the audit event ``complaint.submitted``, the routing task and the receipt.
+    the audit event ``complaint.submitted``, the routing task and the receipt; the case
+    holds ``key_hash`` as its follow-up key hash (empty: none).
 
     The kelurahan comes from the map point when not given; the kecamatan from the
     kelurahan. Cases in the misconduct category are flagged for the Inspektorat. New
@@ -151,6 +161,7 @@ def _register(
         is_oversight=bool(category and category.code == "pengawasan"),
         received_at=received_at,
         intake_key=intake_key or None,
+        followup_key_hash=key_hash,
     )
     start_clock(case, State.RECEIVED, timezone.localdate(received_at))
     case.ceiling_date = rules.ceiling_date(timezone.localdate(received_at), deadlines())
@@ -175,9 +186,14 @@ def _register(
     return case
 
 
+def _has_contact(details: ReporterDetails | None) -> bool:
+    """Whether the details make a reporter row: a name, a phone or an e-mail."""
+    return details is not None and bool(details.name or details.phone or details.email)
+
+
 def _new_reporter(details: ReporterDetails | None) -> Reporter | None:
     """The reporter row for the details given; None when they left no name or contact."""
-    if details is None or not (details.name or details.phone or details.email):
+    if not _has_contact(details):
         return None
     return Reporter.objects.create(
         name=details.name,

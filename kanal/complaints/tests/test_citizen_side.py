@@ -356,6 +356,31 @@ def test_an_anonymous_reporter_rates_and_reopens_with_the_follow_up_key(client, 
     assert case.rating == 2 and case.state == "didisposisikan" and case.reopen_count == 1
 
 
+def test_the_follow_up_key_is_bound_to_the_case_and_older_keys_still_open_it(client, people):
+    from kanal.complaints.actions import citizen
+
+    data = VALID | {"contact_preference": "none", "consent": "", "started": stamp()}
+    client.post(reverse("complaints:report"), data)
+    case = Complaint.objects.get()
+    page = client.get(reverse("complaints:submitted", args=[case.tracking_number])).content
+    key = re.search(rb'class="followup-key">([0-9A-Z-]{19})<', page).group(1).decode()
+    # Stored with the case's own INSERT, bound to its number: another case's number
+    # with the same key gives another hash.
+    assert case.followup_key_hash == citizen.followup_key_hash(case.tracking_number, key)
+    assert case.followup_key_hash != citizen.followup_key_hash("LPR-OTHER", key)
+    assert citizen.verify_followup_key(case, key)
+    assert not citizen.verify_followup_key(case, "AAAA-BBBB-CCCC-DDDD")
+    # A key issued before December 2026 (its hash bound to the row id) still opens it.
+    case.followup_key_hash = citizen._hash(case, key)
+    case.save(update_fields=["followup_key_hash"])
+    assert citizen.verify_followup_key(case, key.lower())
+    assert not citizen.verify_followup_key(case, "AAAA-BBBB-CCCC-DDDD")
+    # A key issued again replaces it.
+    again = actions.issue_followup_key(case)
+    case.refresh_from_db()
+    assert citizen.verify_followup_key(case, again) and not citizen.verify_followup_key(case, key)
+
+
 # --- rate limits fair to a shared address ------------------------------------------------
 
 
