@@ -23,14 +23,16 @@ def pytest_configure(config):
 def _clear_cache():
     """Rate limits live in the cache: each test starts with none counted. What each
     process keeps in front of the database (the working calendar, the report form's
-    choice lists and rows, the nearby reports' candidates) is dropped too: a test's
+    choice lists and rows, the nearby reports' candidates, the auto-apply switches) is dropped too: a test's
     rolled-back rows are gone, which in production only a signal or a recheck interval
     would tell."""
     from kanal.channels.queries import drop_process_copy
     from kanal.complaints.queries import forget_form_choice_rows, forget_nearby_candidates
     from kanal.core.queries import forget_calendar
+    from kanal.routing.queries import forget_auto_apply_switches
 
     forget_form_choice_rows()
+    forget_auto_apply_switches()
     forget_nearby_candidates()
     cache.clear()
     forget_calendar()

@@ -26,7 +26,7 @@ from .models import (
     RoutingDecision,
     RoutingKeyword,
 )
-from .queries import bump_data_version, forget_model
+from .queries import bump_data_version, forget_auto_apply_switches, forget_model
 
 
 class RoutingError(ValueError):
@@ -197,6 +197,7 @@ def save_auto_apply_setting(*, actor, setting: AutoApplySetting) -> AutoApplySet
         },
     )
     _changed_later()
+    forget_auto_apply_switches()
     return setting
 
 

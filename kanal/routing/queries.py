@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 
+from kanal.core.process_copy import ProcessCopy
+
 from . import rules
 from .places import Gazetteer, GazetteerRow, build_gazetteer
 from .suggestions import (  # noqa: F401 (the interface callers import from here)
@@ -198,6 +200,38 @@ def _load_routing_data(version: int, now: float) -> RoutingData:
 
 
 # --- suggestions --------------------------------------------------------------------------
+
+
+# How long a process may go on reading an auto-apply switch as it was (see may_auto_apply).
+AUTO_APPLY_RECHECK_SECONDS = 5.0
+_auto_apply_on: ProcessCopy[frozenset[str]] = ProcessCopy(AUTO_APPLY_RECHECK_SECONDS)
+
+
+def may_auto_apply(category_code: str | None) -> bool:
+    """Whether a new case of this category is worth offering to the router: its
+    category's auto-apply switch is on. Nothing else can dispose a case automatically,
+    so intake queues no routing task for the others (most cases: the switches are off
+    by default, and a case without a category has none).
+
+    One small read per process every ``AUTO_APPLY_RECHECK_SECONDS`` (none for a case
+    without a category); a switch turned on in another process is seen that much later
+    (a case arriving meanwhile waits for the operator, as before the switch).
+    """
+    if not category_code:
+        return False
+    return category_code in _auto_apply_on.get(_categories_auto_applied)
+
+
+def _categories_auto_applied() -> frozenset[str]:
+    from .models import AutoApplySetting
+
+    rows = AutoApplySetting.objects.filter(enabled=True).values_list("category__code", flat=True)
+    return frozenset(rows)
+
+
+def forget_auto_apply_switches() -> None:
+    """This process reads the switches anew (a switch changed here)."""
+    _auto_apply_on.forget_now_and_after_commit()
 
 
 def auto_apply_enabled(category_code: str | None) -> bool:

@@ -149,6 +149,18 @@ def test_serve_runs_kanal_end_to_end_and_stops_cleanly(tmp_path, database, redis
     _manage(env, "migrate", "--no-input", "-v0")
     _manage(env, "load_reference_data", "-v0")
     _manage(env, "load_routing_data", "-v0")
+    # The operators switch auto-apply on (as the admin does), so that a new case is
+    # offered to the router on the worker (without a switch no routing task is queued).
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from kanal.directory.models import Category\n"
+        "from kanal.routing.actions import save_auto_apply_setting\n"
+        "from kanal.routing.models import AutoApplySetting\n"
+        "for c in Category.objects.all():\n"
+        "    save_auto_apply_setting(actor=None, setting=AutoApplySetting(category=c, enabled=True))",
+    )
 
     log = (tmp_path / "serve.log").open("w")
     # Exactly what deploy/kanal.service runs (WorkingDirectory=/srv/kanal).

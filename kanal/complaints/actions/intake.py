@@ -18,6 +18,7 @@ from kanal.core import phones
 from kanal.core.tasks import enqueue_on_commit
 from kanal.core.uploads import CleanFile, sanitise_upload
 from kanal.directory.models import Category
+from kanal.routing.queries import may_auto_apply
 from kanal.wilayah.models import Kecamatan, Kelurahan
 from kanal.wilayah.queries import kelurahan_at
 
@@ -180,8 +181,10 @@ def _register(
             "kelurahan": kelurahan.code if kelurahan else None,
         },
     )
-    # The router may dispose it at once where operators enabled auto-apply.
-    enqueue_on_commit("kanal.complaints.tasks.route_new_case", case.pk)
+    # The router may dispose it at once where operators enabled auto-apply; for any
+    # other case (most: the switches are off by default) the task could do nothing.
+    if not case.is_oversight and may_auto_apply(category.code if category else None):
+        enqueue_on_commit("kanal.complaints.tasks.route_new_case", case.pk)
     _send_receipt(case)
     return case
 

@@ -265,6 +265,35 @@ def test_without_the_switch_the_router_is_not_even_asked(people, monkeypatch):
         actions.apply_routing(case.pk + 1000)
 
 
+def test_a_routing_task_is_queued_only_where_auto_apply_could_dispose_the_case(
+    people, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from kanal.directory.models import Category
+    from kanal.routing.actions import save_auto_apply_setting
+    from kanal.routing.models import AutoApplySetting
+
+    def routing_tasks():
+        rows = DBTaskResult.objects.filter(task_path="kanal.complaints.tasks.route_new_case")
+        return sorted(row.args_kwargs["args"][0] for row in rows)
+
+    lights = Category.objects.get(code="penerangan-jalan")
+    before = make_case(category=lights)
+    no_category = make_case(category=None)
+    assert routing_tasks() == []  # every switch off (the default): nothing could be applied
+    with django_capture_on_commit_callbacks(execute=True):
+        save_auto_apply_setting(
+            actor=people["operator"],
+            setting=AutoApplySetting(category=lights, enabled=True, threshold=0.9),
+        )
+    after = make_case(category=lights)
+    other = make_case()  # jalan-rusak: its switch is still off
+    misconduct = make_case(category=Category.objects.get(code="pengawasan"))
+    assert routing_tasks() == [after.pk]
+    assert {before.pk, no_category.pk, other.pk, misconduct.pk}.isdisjoint(routing_tasks())
+
+
 def test_auto_apply_disposes_confident_cases_and_can_be_undone(
     people, django_capture_on_commit_callbacks
 ):
