@@ -23,9 +23,9 @@ def pytest_configure(config):
 def _clear_cache():
     """Rate limits live in the cache: each test starts with none counted. What each
     process keeps in front of the database (the working calendar, the report form's
-    choice lists and rows, the nearby reports' candidates, the auto-apply switches) is dropped too: a test's
-    rolled-back rows are gone, which in production only a signal or a recheck interval
-    would tell."""
+    choice lists and rows, the nearby reports' candidates, the auto-apply switches) is
+    dropped too: a test's rolled-back rows are gone, which in production only a signal
+    or a recheck interval would tell."""
     from kanal.channels.queries import drop_process_copy
     from kanal.complaints.queries import forget_form_choice_rows, forget_nearby_candidates
     from kanal.core.queries import forget_calendar

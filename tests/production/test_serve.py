@@ -159,7 +159,8 @@ def test_serve_runs_kanal_end_to_end_and_stops_cleanly(tmp_path, database, redis
         "from kanal.routing.actions import save_auto_apply_setting\n"
         "from kanal.routing.models import AutoApplySetting\n"
         "for c in Category.objects.all():\n"
-        "    save_auto_apply_setting(actor=None, setting=AutoApplySetting(category=c, enabled=True))",
+        "    s = AutoApplySetting(category=c, enabled=True)\n"
+        "    save_auto_apply_setting(actor=None, setting=s)",
     )
 
     log = (tmp_path / "serve.log").open("w")

@@ -196,7 +196,7 @@ def _has_contact(details: ReporterDetails | None) -> bool:
 
 def _new_reporter(details: ReporterDetails | None) -> Reporter | None:
     """The reporter row for the details given; None when they left no name or contact."""
-    if not _has_contact(details):
+    if details is None or not _has_contact(details):
         return None
     return Reporter.objects.create(
         name=details.name,
