@@ -129,8 +129,9 @@ def _register(
 ) -> Complaint:
     """Register a new case in state ``diterima`` under ``number`` with its verify clock
     (inside the caller's transaction): the reporter row, the case, its attachments,
-    the audit event ``complaint.submitted``, the routing task and the receipt; the case
-    holds ``key_hash`` as its follow-up key hash (empty: none).
+    the audit event ``complaint.submitted``, the routing task (only where the category's
+    auto-apply switch is on) and the receipt; the case holds ``key_hash`` as its
+    follow-up key hash (empty: none).
 
     The kelurahan comes from the map point when not given; the kecamatan from the
     kelurahan. Cases in the misconduct category are flagged for the Inspektorat. New
