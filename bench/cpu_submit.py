@@ -32,6 +32,7 @@ import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 # The checkout's root instead of bench/ (whose profile.py would shadow the standard
 # library's, which cProfile imports).
@@ -109,18 +110,21 @@ def submit(browser, seq: int, kelurahan: list[str]) -> tuple[SimpleCookie, str]:
         raise RuntimeError(f"/lapor/ answered {page.status_code} without its token or stamp")
     answer = browser.post(
         "/lapor/",
-        {
-            "csrfmiddlewaretoken": token.group(1),
-            "started": stamp.group(1),
-            "kind": "pengaduan",
-            "title": f"Lampu jalan mati {seq}",
-            "description": "Lampu jalan di depan rumah mati sejak tiga hari, gelap sekali.",
-            "category": "",
-            "kelurahan": kelurahan[seq % len(kelurahan)],
-            "address": "Jl. Teuku Umar",
-            "contact_preference": "none",
-            "website": "",
-        },
+        urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                "started": stamp.group(1),
+                "kind": "pengaduan",
+                "title": f"Lampu jalan mati {seq}",
+                "description": "Lampu jalan di depan rumah mati sejak tiga hari, gelap sekali.",
+                "category": "",
+                "kelurahan": kelurahan[seq % len(kelurahan)],
+                "address": "Jl. Teuku Umar",
+                "contact_preference": "none",
+                "website": "",
+            }
+        ),
+        content_type="application/x-www-form-urlencoded",  # as a browser sends this form
     )
     if answer.status_code != 302:
         raise RuntimeError(f"POST /lapor/ answered {answer.status_code}")
