@@ -205,6 +205,29 @@ class Stack:
             raise RuntimeError(f"{exc}\n{self.log_tail(name)}") from None
         return self.url
 
+    def start_serve(
+        self, name: str = "serve", web_workers: int = 3, threads: int = 4, task_workers: int = 1
+    ) -> str:
+        """Kanal as deploy/kanal.service runs it: ``manage.py serve`` (its checks, then the
+        supervisor with gunicorn ``--preload`` gthread, the task workers and the
+        scheduler) on a free loopback port; returns the URL once /healthz answers."""
+        self.port = self.port or free_port()
+        self.env |= {"KANAL_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+        self._spawn(
+            name,
+            [
+                PYTHON, "manage.py", "serve",
+                "--bind", f"127.0.0.1:{self.port}",
+                "--web-workers", str(web_workers), "--threads", str(threads),
+                "--task-workers", str(task_workers),
+            ],
+        )  # fmt: skip
+        try:
+            self.wait_http("/healthz", timeout=120)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}\n{self.log_tail(name)}") from None
+        return self.url
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"

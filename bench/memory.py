@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import intake
 from bench.harness import PYTHON, ROOT, Stack, free_port, run_load, table
-from bench.procstats import _cmdline, memory_by_process
+from bench.procstats import _cmdline, memory_by_process, serve_role
 
 TARGET_IDLE_MB = 400.0
 FLOOR = (
@@ -48,19 +48,6 @@ FLOOR = (
     "from django.urls import get_resolver; get_resolver().url_patterns; "
     "print('ready', flush=True); time.sleep(600)"
 )
-
-
-def role(command: str, parent: str) -> str:
-    """What a process of serve's tree is, from its command line and its parent's."""
-    if "manage.py serve" in command or "kanal.core.supervise" in command:
-        return "serve (supervisor)"  # serve, and what it execs once its checks are done
-    if "-m gunicorn" in command:
-        return "web worker" if "-m gunicorn" in parent else "web master"
-    if "task_worker" in command:
-        return "task worker"
-    if "run_scheduler" in command:
-        return "scheduler"
-    return command[:40]
 
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -116,7 +103,7 @@ def stack_memory(serve_pid: int) -> list[tuple[str, int, float, float, float]]:
             ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             ppid = 0
-        role_ = role(commands[pid], commands.get(ppid, ""))
+        role_ = serve_role(commands[pid], commands.get(ppid, ""))
         out.append((role_, pid, rss, pss, own.get(pid, pss)))
     order = ["serve (supervisor)", "web master", "web worker", "task worker", "scheduler"]
     return sorted(out, key=lambda r: (order.index(r[0]) if r[0] in order else 9, r[1]))
@@ -200,19 +187,7 @@ def main(argv=None) -> dict:
                     category=category, defaults={"enabled": True}
                 )
         stack.port = args.port or free_port()
-        stack.env |= {"KANAL_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-        stack._spawn(
-            "serve",
-            [
-                PYTHON, "manage.py", "serve",
-                "--bind", f"127.0.0.1:{stack.port}",
-                "--web-workers", "3", "--threads", "4", "--task-workers", "1",
-            ],
-        )  # fmt: skip
-        try:
-            stack.wait_http("/healthz", timeout=120)
-        except RuntimeError as exc:
-            raise RuntimeError(f"{exc}\n{stack.log_tail('serve')}") from None
+        stack.start_serve()
         if args.auto_apply:  # the form's own category choices
             conn = HTTPConnection("127.0.0.1", stack.port, timeout=30)
             conn.request("GET", "/lapor/", headers={"X-Forwarded-For": "10.255.0.1"})

@@ -7,9 +7,12 @@ The peer is installed from PyPI into its own environment, ``bench/.peer/venv``
 (gitignored; created on the first run with ``uv``/``pip``: ``django-helpdesk==2.6.1``,
 gunicorn, psycopg), and served as its documentation suggests: gunicorn sync x 3,
 PostgreSQL, DEBUG off, its public ticket form (``bench/helpdesk_site``). Kanal is served
-as ``bench/`` serves it (gunicorn gthread 3 x 4, ``task_worker``, the scheduler,
-PostgreSQL, Redis, ``KANAL_DEBUG=0``), with ``KANAL_REPORT_MIN_SECONDS=0`` through the
-environment (a closed-loop client sends at once; see ``bench/intake.py``).
+as a city runs it (``--stack serve``, the default): ``manage.py serve`` as
+deploy/kanal.service starts it (gunicorn ``--preload`` gthread 3 x 4, one task worker,
+the scheduler; PostgreSQL, Redis, ``KANAL_DEBUG=0``); ``--stack gunicorn`` starts the
+three processes one by one as the other benchmarks do (gunicorn without ``--preload``,
+``task_worker --interval 0.1``). Either way with ``KANAL_REPORT_MIN_SECONDS=0`` through
+the environment (a closed-loop client sends at once; see ``bench/intake.py``).
 
 Both get the same closed-loop client: each submission is a new citizen's browser (fresh
 cookies; GET the form; POST it with the CSRF token, and for Kanal its time stamp and
@@ -52,7 +55,7 @@ from bench.harness import (
     run_load,
     table,
 )
-from bench.procstats import cpu_by_group, memory_by_process, memory_table
+from bench.procstats import cpu_by_group, memory_by_process, memory_table, serve_parts
 
 PEER_DIR = ROOT / "bench" / ".peer"
 PEER_VENV = PEER_DIR / "venv"
@@ -301,16 +304,30 @@ def main(argv=None) -> dict:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--rounds", type=int, default=2, help="measurements per side and level")
     parser.add_argument("--deliveries", type=int, default=4000, help="webhook burst (0: none)")
+    parser.add_argument(
+        "--stack",
+        choices=["serve", "gunicorn"],
+        default="serve",
+        help="Kanal as manage.py serve runs it (default), or its processes started one by one",
+    )
     args = parser.parse_args(argv)
     levels = [int(c) for c in args.clients.split(",")]
     load_avg = os.getloadavg()
     with Stack(name="peer", extra_env=intake.BENCH_ENV) as kanal, Helpdesk() as peer:
         ctx = intake.prepare(kanal)
         base = intake.baselines(300, ctx)
-        kanal.start_web()
-        kanal.start_worker()
-        kanal.start_scheduler()
-        k_roots = {name: proc.pid for name, proc in kanal.procs.items()}
+        if args.stack == "serve":
+            kanal.start_serve()
+            k_roots = serve_parts(kanal.procs["serve"].pid)
+            if set(k_roots) != {"web", "worker", "scheduler"}:
+                raise RuntimeError(f"serve's processes not found: {k_roots}")
+            k_memory = {"serve": kanal.procs["serve"].pid}  # the supervisor included
+        else:
+            kanal.start_web()
+            kanal.start_worker()
+            kanal.start_scheduler()
+            k_roots = {name: proc.pid for name, proc in kanal.procs.items()}
+            k_memory = k_roots
         p_roots = {"web": peer.proc.pid}
         k_db, p_db = {"postgres": kanal.db_name}, {"postgres": peer.db_name}
 
@@ -342,13 +359,13 @@ def main(argv=None) -> dict:
         k_acked = run_kanal(6).ok
         p_acked = run_peer(6).ok
         time.sleep(2)
-        idle = {"kanal": memory_by_process(k_roots), "peer": memory_by_process(p_roots)}
+        idle = {"kanal": memory_by_process(k_memory), "peer": memory_by_process(p_roots)}
         sides = []
         peaks = {}
         for clients in levels:
             k_side = Side("kanal", ["web", "worker", "scheduler", "postgres", "load generator"])
             p_side = Side("helpdesk", ["web", "postgres", "load generator"])
-            with PeakMemory(k_roots) as k_peak, PeakMemory(p_roots) as p_peak:
+            with PeakMemory(k_memory) as k_peak, PeakMemory(p_roots) as p_peak:
                 for rnd in range(args.rounds):
                     order = [("k", k_side), ("p", p_side)]
                     for which, side in order if rnd % 2 == 0 else order[::-1]:

@@ -43,6 +43,36 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def serve_role(command: str, parent: str) -> str:
+    """What a process of ``manage.py serve``'s tree is, from its command line and its
+    parent's."""
+    if "manage.py serve" in command or "kanal.core.supervise" in command:
+        return "serve (supervisor)"  # serve, and what it execs once its checks are done
+    if "-m gunicorn" in command:
+        return "web worker" if "-m gunicorn" in parent else "web master"
+    if "task_worker" in command:
+        return "task worker"
+    if "run_scheduler" in command:
+        return "scheduler"
+    return command[:40]
+
+
+def serve_parts(serve_pid: int) -> dict[str, int]:
+    """The roots of serve's parts for :func:`cpu_by_group` and :func:`memory_by_process`:
+    {"web": gunicorn's master (its workers are its children), "worker": the task worker,
+    "scheduler": the scheduler}. The supervisor itself only waits and is left out."""
+    parts = {}
+    for pid, (ppid, _command, *_rest) in _proc_table().items():
+        if ppid != serve_pid:
+            continue
+        part = {"web master": "web", "task worker": "worker", "scheduler": "scheduler"}.get(
+            serve_role(_cmdline(pid), _cmdline(serve_pid))
+        )
+        if part:
+            parts[part] = pid
+    return parts
+
+
 def cpu_by_group(
     roots: dict[str, int], postgres: bool = True, databases: dict[str, str] | None = None
 ) -> dict[str, float]:
