@@ -39,10 +39,12 @@ from kanal.core.outage import DatabaseOutageMiddleware  # noqa: E402
 def _reconnecting(view):
     """The view with the connection health check made only when the connection fails.
 
-    With ``CONN_HEALTH_CHECKS`` Django sends ``SELECT 1`` before the first query of every
-    request on a reused connection, so that one closed meanwhile (a PostgreSQL restart,
-    an idle timeout) is replaced instead of failing the request: a round trip for each
-    delivery, and most of the database time of one that stores a single statement. Here
+    With ``CONN_HEALTH_CHECKS`` Django checks a reused connection before the first query
+    of every request, so that one closed meanwhile (a PostgreSQL restart, an idle
+    timeout) is replaced instead of failing the request. Django's own check is a
+    ``SELECT 1`` round trip; Kanal's PostgreSQL backend (kanal/core/postgresql/base.py)
+    first looks at the socket and sends it only when something is waiting there, which
+    made this deferral worth little more than a system call per delivery. Here
     the delivery's own statements go first; if one fails with a connection error on a
     reused connection that Django would have checked, and the connection is indeed no
     longer usable, it is closed and the view runs once more on a new one, which is what
