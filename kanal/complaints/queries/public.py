@@ -59,6 +59,21 @@ def find_by_tracking_number(number: str) -> Complaint | None:
     )
 
 
+def receipt_of(number: str) -> dict | None:
+    """What the thank-you page shows of the case ``number`` (exactly as stored): its
+    ``tracking_number`` and ``told_contact``, whether the reporter gave a contact to
+    send the number to; None when there is no such case. Two columns, not the case."""
+    row = (
+        Complaint.objects.filter(tracking_number=number)
+        .values_list("tracking_number", "reporter__contact_preference")
+        .first()
+    )
+    if row is None:
+        return None
+    number, preference = row
+    return {"tracking_number": number, "told_contact": preference not in (None, "none")}
+
+
 # The public form builds both lists on every view and POST, a third of the request's
 # time; they change only with the reference data. Cached rows (labels are added per
 # request, in the visitor's language); saves and deletes forget them after commit

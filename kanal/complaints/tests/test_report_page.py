@@ -148,6 +148,20 @@ def test_the_thank_you_page_shows_the_key_to_the_sending_browser_only(client, re
     assert stranger.get(url).status_code == 302
 
 
+def test_the_thank_you_page_says_whether_the_number_went_to_a_contact(client, reference_data):
+    told = "Kami juga mengirimkannya ke kontak yang Anda berikan."
+    _case, url = _anonymous_report(client)
+    page = client.get(url).content.decode()
+    assert told not in page and 'class="followup-key"' in page
+    response = client.post(reverse("complaints:report"), VALID | {"started": stamp()})
+    assert response.status_code == 302
+    case = Complaint.objects.order_by("-pk").first()
+    assert case.reporter.contact_preference == VALID["contact_preference"] != "none"
+    page = client.get(response.url).content.decode()
+    assert case.tracking_number in page and told in page
+    assert 'class="followup-key"' not in page  # a reporter with a contact gets no key
+
+
 def test_the_browser_keeps_ten_numbers_and_five_keys(client, reference_data, settings):
     # Twelve reports from one browser: the hourly budgets are not what is tested here.
     settings.KANAL_REPORTS_PER_DEVICE_PER_HOUR = settings.KANAL_REPORTS_PER_HOUR = 100

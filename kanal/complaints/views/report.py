@@ -215,8 +215,8 @@ def submitted(request, number: str):
     own = submitted_reports(request)
     if number not in own:
         return redirect("complaints:track_case", number=number)
-    case = queries.find_by_tracking_number(number)
-    if case is None:
+    receipt = queries.receipt_of(number)
+    if receipt is None:
         raise Http404
     key = own[number]
-    return render(request, "complaints/submitted.html", {"case": case, "followup_key": key})
+    return render(request, "complaints/submitted.html", {"case": receipt, "followup_key": key})
