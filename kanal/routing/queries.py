@@ -208,14 +208,17 @@ _auto_apply_on: ProcessCopy[frozenset[str]] = ProcessCopy(AUTO_APPLY_RECHECK_SEC
 
 
 def may_auto_apply(category_code: str | None) -> bool:
-    """Whether a new case of this category is worth offering to the router: its
-    category's auto-apply switch is on. Nothing else can dispose a case automatically,
-    so intake queues no routing task for the others (most cases: the switches are off
-    by default, and a case without a category has none).
+    """Whether a case of this category is worth offering to the router: its category's
+    auto-apply switch is on. Without it ``suggest`` never sets ``auto_apply_unit``
+    (``rules.decide``) and nothing else disposes a case automatically, so intake queues
+    no routing task, and the task asks no suggestion, for the others (most cases: the
+    switches are off by default, and a case without a category has none).
 
     One small read per process every ``AUTO_APPLY_RECHECK_SECONDS`` (none for a case
     without a category); a switch turned on in another process is seen that much later
-    (a case arriving meanwhile waits for the operator, as before the switch).
+    (a case arriving meanwhile waits for the operator, as before the switch). A switch
+    turned off counts at once where it matters: ``suggest`` reads the switches through
+    ``routing_data``, reloaded when an action changes them.
     """
     if not category_code:
         return False
@@ -232,14 +235,6 @@ def _categories_auto_applied() -> frozenset[str]:
 def forget_auto_apply_switches() -> None:
     """This process reads the switches anew (a switch changed here)."""
     _auto_apply_on.forget_now_and_after_commit()
-
-
-def auto_apply_enabled(category_code: str | None) -> bool:
-    """Whether operators switched auto-apply on for this category (``routing_data``,
-    cached per process). Without the switch ``suggest`` never sets ``auto_apply_unit``
-    (``rules.decide``), so a caller that only acts on it need not ask for suggestions."""
-    enabled, _threshold = routing_data().auto_apply.get(category_code or "", (False, 0.0))
-    return bool(enabled)
 
 
 def suggest(

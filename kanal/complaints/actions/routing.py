@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kanal.directory.models import Unit
 from kanal.routing import actions as routing_actions
 from kanal.routing.models import RoutingDecision
-from kanal.routing.queries import auto_apply_enabled, suggest
+from kanal.routing.queries import may_auto_apply, suggest
 
 from ..models import Complaint, State
 from ..queries import require
@@ -40,7 +40,7 @@ def apply_routing(case_id: int) -> RoutingDecision | None:
     if row is None:
         raise Complaint.DoesNotExist(f"no case {case_id}")
     state, is_oversight, category_code = row
-    if state != State.RECEIVED or is_oversight or not auto_apply_enabled(category_code):
+    if state != State.RECEIVED or is_oversight or not may_auto_apply(category_code):
         return None
     return _apply_routing(case_id)
 
