@@ -247,6 +247,14 @@ def forget_nearby_candidates(*, instance=None, **_signal_kwargs) -> None:
         _nearby_candidates.forget()
 
 
+def _box(lat: float, lng: float) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(latitude range, longitude range) of KANAL_NEARBY_METRES around the point: the
+    first, coarse filter (one degree of latitude is about 111 km; a degree of longitude
+    at Indonesia's latitudes is a little less, hence the 1 % more)."""
+    d = settings.KANAL_NEARBY_METRES / 111_000
+    return (lat - d, lat + d), (lng - d * 1.01, lng + d * 1.01)
+
+
 def _may_match(row: tuple, since, lat, lng, kelurahan_code: str, category_code: str) -> bool:
     """The database filter of ``nearby_reports`` on one candidate row."""
     received_at, case_lat, case_lng, kelurahan, category, parent = row
@@ -256,8 +264,8 @@ def _may_match(row: tuple, since, lat, lng, kelurahan_code: str, category_code: 
         return True
     if lat is None or lng is None or case_lat is None or case_lng is None:
         return False
-    d = settings.KANAL_NEARBY_METRES / 111_000
-    return lat - d <= case_lat <= lat + d and lng - d * 1.01 <= case_lng <= lng + d * 1.01
+    (lat_low, lat_high), (lng_low, lng_high) = _box(lat, lng)
+    return lat_low <= case_lat <= lat_high and lng_low <= case_lng <= lng_high
 
 
 def nearby_reports(
@@ -289,10 +297,9 @@ def nearby_reports(
         qs = qs.filter(Q(category__code=category_code) | Q(category__parent__code=category_code))
     where = Q(kelurahan__code=kelurahan_code) if kelurahan_code else Q(pk__in=[])
     if lat is not None and lng is not None:
-        # A box of the radius first (one degree of latitude is about 111 km), then the
-        # exact distance below.
-        d = settings.KANAL_NEARBY_METRES / 111_000
-        where |= Q(lat__range=(lat - d, lat + d), lng__range=(lng - d * 1.01, lng + d * 1.01))
+        # A box of the radius first, then the exact distance below.
+        lat_range, lng_range = _box(lat, lng)
+        where |= Q(lat__range=lat_range, lng__range=lng_range)
     found = []
     for case in qs.filter(where).select_related("kelurahan").order_by("-received_at")[:50]:
         case.distance = None
