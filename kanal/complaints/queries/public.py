@@ -153,10 +153,12 @@ def forget_form_choice_rows(**_signal_kwargs) -> None:
         _form_places.clear()
 
     def forget_shared() -> None:
+        cache.delete(CHOICES_CACHE_KEY)  # first: a read in between must not keep it
         forget()
-        cache.delete(CHOICES_CACHE_KEY)
 
     forget()
+    # Not on_commit outside a transaction: it would open a connection to ask for
+    # autocommit, and this runs where none is wanted (signals at start-up, tests).
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(forget_shared)
     else:

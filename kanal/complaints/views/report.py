@@ -69,15 +69,13 @@ def case_inputs(form) -> dict:
     """Turn a valid ReportForm into submit_complaint's keyword arguments.
 
     The kelurahan and category come from the process's rows of the form's choice-list
-    version (no query per report); a code not among them, or a form without a version,
-    is looked up in the database.
+    version (no query per report); a code not among them is looked up in the database.
     """
     data = form.cleaned_data
     files = []
     if upload := data.get("photo"):
         files.append((upload.name, upload.read()))
-    version = getattr(form, "choice_version", None)
-    kelurahan, categories = queries.form_places(version) if version else ({}, {})
+    kelurahan, categories = queries.form_places(form.choice_version)
     category = None
     if code := data["category"]:
         category = categories.get(code) or Category.objects.filter(code=code).first()
