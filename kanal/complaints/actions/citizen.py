@@ -196,12 +196,7 @@ def issue_followup_key(case: Complaint) -> str:
     For a reporter who gave no contact: the key lets them read, reply, rate and reopen
     without one. A new key replaces the old one.
     """
-    return store_followup_key(locked(case))
-
-
-def store_followup_key(case: Complaint) -> str:
-    """``issue_followup_key`` for a case this transaction holds already (it locked it):
-    no second lock. Same row change and audit event."""
+    case = locked(case)
     key = rules.new_followup_key()
     case.followup_key_hash = followup_key_hash(case.tracking_number, key)
     case.save(update_fields=["followup_key_hash", "updated_at"])
